@@ -1,0 +1,91 @@
+import type { Alert } from '../../shared/alert.ts';
+import type { Context } from '../../shared/context.ts';
+import type { Finding, Report } from '../../shared/report.ts';
+import { type CollectOptions, collect } from './collect/index.ts';
+import type { KubeProvider } from './collect/kube.ts';
+import { renderContext } from './collect/render.ts';
+import { targetFromLabels } from './collect/target.ts';
+import { llmDiagnose } from './diagnose/llm-report.ts';
+import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
+import { runRules } from './diagnose/rules/index.ts';
+import { rulesReport } from './diagnose/rules-report.ts';
+
+export interface RulesStage {
+  context: Context;
+  findings: Finding[];
+  report: Report;
+  collectMs: number;
+  rulesMs: number;
+}
+
+/** Stage one: collect the context and apply the rules. Never throws for cluster trouble (gaps instead). */
+export async function collectWithRules(
+  alert: Alert,
+  kube: KubeProvider,
+  collectOpts: CollectOptions,
+  clusterLabel: string,
+  signal?: AbortSignal,
+): Promise<RulesStage> {
+  const t0 = performance.now();
+  const context = await collect(targetFromLabels(alert.labels, clusterLabel), kube, collectOpts, signal);
+  const t1 = performance.now();
+  const findings = runRules(context);
+  const report = rulesReport(context, findings);
+  const t2 = performance.now();
+  return {
+    context,
+    findings,
+    report,
+    collectMs: Math.round(t1 - t0),
+    rulesMs: Math.round((t2 - t1) * 1000) / 1000,
+  };
+}
+
+/**
+ * Stage two: the LLM's report, or — when Ollama is down, slow, missing the model or talking nonsense —
+ * the rules report with the reason in llmError. Never throws.
+ */
+export async function llmStage(
+  alert: Alert,
+  context: Context,
+  rules: Report,
+  llm: OllamaOptions,
+  onToken: (t: string) => void,
+  signal?: AbortSignal,
+): Promise<{ report: Report; llmMs: number; failed: boolean; unexpected?: Error }> {
+  const t0 = performance.now();
+  try {
+    const run = await llmDiagnose(alert, rules.findings, renderContext(context), llm, onToken, signal);
+    return { report: run.report, llmMs: Math.round(performance.now() - t0), failed: false };
+  } catch (err) {
+    const expected = err instanceof LlmError;
+    const reason = expected ? err.message : `LLM step failed: ${(err as Error).message}`;
+    return {
+      report: { ...rules, llmError: reason, createdAt: new Date().toISOString() },
+      llmMs: Math.round(performance.now() - t0),
+      failed: true,
+      ...(expected ? {} : { unexpected: err as Error }),
+    };
+  }
+}
+
+/** One alert through both stages, in process and without the store (`oncall-scout analyze`). */
+export async function analyzeOnce(
+  alert: Alert,
+  kube: KubeProvider,
+  collectOpts: CollectOptions,
+  llm: OllamaOptions | null,
+  clusterLabel = 'cluster',
+  onToken: (t: string) => void = () => {},
+): Promise<{
+  context: Context;
+  report: Report;
+  timings: { collectMs: number; rulesMs: number; llmMs: number | null };
+}> {
+  const r = await collectWithRules(alert, kube, collectOpts, clusterLabel);
+  const timings = { collectMs: r.collectMs, rulesMs: r.rulesMs, llmMs: null as number | null };
+  if (!llm) return { context: r.context, report: r.report, timings };
+  const l = await llmStage(alert, r.context, r.report, llm, onToken);
+  timings.llmMs = l.llmMs;
+  return { context: r.context, report: l.report, timings };
+}

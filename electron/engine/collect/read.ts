@@ -1,0 +1,133 @@
+import type * as k8s from '@kubernetes/client-node';
+import type { Gap } from '../../../shared/context.ts';
+
+/**
+ * client-node 1.x request options that attach an AbortSignal, so a timed-out read stops its socket.
+ * The object API takes promise-style middleware at run time (it calls wrapOptions), though its
+ * declared type is the observable one — hence the cast.
+ */
+export function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
+  return {
+    middleware: [
+      {
+        pre: async (ctx: { setSignal(s: AbortSignal): void }) => {
+          ctx.setSignal(signal);
+          return ctx;
+        },
+        post: async <T>(res: T) => res,
+      },
+    ],
+    middlewareMergeStrategy: 'append' as const,
+  } as unknown as k8s.ConfigurationOptions;
+}
+
+export class ReadTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${ms} ms`);
+  }
+}
+
+export interface ReadResult<T> {
+  value?: T;
+  gap?: Gap;
+}
+
+/**
+ * Runs one API read with a deadline. A failure is returned as a Gap that says what could not be read,
+ * why, and what the user can do — it never throws.
+ */
+export async function read<T>(
+  what: string,
+  timeoutMs: number,
+  fn: (signal: AbortSignal) => Promise<T>,
+  parent?: AbortSignal,
+): Promise<ReadResult<T>> {
+  const ctrl = new AbortController();
+  const onParent = () => ctrl.abort(parent?.reason);
+  parent?.addEventListener('abort', onParent, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ctrl.abort(new ReadTimeout(timeoutMs));
+      reject(new ReadTimeout(timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    return { value: await Promise.race([fn(ctrl.signal), timeout]) };
+  } catch (err) {
+    return { gap: { what, ...explain(err, parent) } };
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onParent);
+  }
+}
+
+interface ApiExceptionLike {
+  code: number;
+  body?: unknown;
+}
+
+function isApiException(err: unknown): err is ApiExceptionLike {
+  return typeof err === 'object' && err !== null && typeof (err as ApiExceptionLike).code === 'number';
+}
+
+/** The Status message the API server sent; client-node keeps it as a raw JSON string in `.body`. */
+export function statusMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { message?: string };
+      return parsed.message ?? body.slice(0, 300);
+    } catch {
+      return body.slice(0, 300) || undefined;
+    }
+  }
+  if (body && typeof body === 'object' && 'message' in body)
+    return String((body as { message: unknown }).message);
+  return undefined;
+}
+
+export function explain(err: unknown, parent?: AbortSignal): { reason: string; fix?: string } {
+  if (parent?.aborted)
+    return { reason: `stopped: ${String(parent.reason?.message ?? parent.reason ?? 'deadline')}` };
+  if (err instanceof ReadTimeout) {
+    return {
+      reason: err.message,
+      fix: 'the API server is slow or unreachable; check the VPN and the cluster health',
+    };
+  }
+  if (isApiException(err)) {
+    const msg = statusMessage(err.body);
+    switch (err.code) {
+      case 401:
+        return {
+          reason: 'unauthorized (401): the cluster rejected the kubeconfig credentials',
+          fix: 'refresh your credentials (log in again with your cloud CLI) and check `kubectl auth whoami`',
+        };
+      case 403:
+        return {
+          reason: `forbidden (403)${msg ? `: ${msg}` : ''}`,
+          fix: 'ask for read access (get/list) to this resource, or use a kubeconfig context that has it',
+        };
+      case 404:
+        return { reason: msg ?? 'not found (404)' };
+      default:
+        return { reason: `the API server answered ${err.code}${msg ? `: ${msg}` : ''}` };
+    }
+  }
+  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT') {
+    return {
+      reason: `the API server is unreachable (${code})`,
+      fix: 'check the VPN, the kubeconfig context and `kubectl cluster-info`',
+    };
+  }
+  const message = e.message ?? String(err);
+  if (/exec|credential|token/i.test(message)) {
+    return {
+      reason: `getting credentials failed: ${message.slice(0, 300)}`,
+      fix: 'run the kubeconfig credential plugin by hand (e.g. `kubectl get ns`) to log in again',
+    };
+  }
+  return { reason: message.slice(0, 300) };
+}

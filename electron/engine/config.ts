@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+/** Everything the engine can be told. Flags > environment > config file > these defaults. */
+export const EngineConfig = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(9095),
+    dataDir: z.string().default(defaultDataDir()),
+    kubeconfig: z.string().optional(),
+    context: z.string().optional(),
+    clusterLabel: z.string().default('cluster'),
+    clusterContexts: z.record(z.string(), z.string()).optional(),
+    ollamaHost: z.string().default('http://127.0.0.1:11434'),
+    model: z.string().default('qwen2.5:14b'),
+    llm: z.boolean().default(true),
+    temperature: z.number().min(0).max(2).default(0.3),
+    numCtx: z.number().int().min(2048).max(262_144).default(8192),
+    firstTokenTimeoutMs: z.number().int().positive().default(60_000),
+    llmTimeoutMs: z.number().int().positive().default(180_000),
+    readTimeoutMs: z.number().int().positive().default(5_000),
+    collectDeadlineMs: z.number().int().positive().default(15_000),
+    feishuWebhook: z.string().optional(),
+    feishuSecret: z.string().optional(),
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1024 * 1024),
+  })
+  .strict();
+export type EngineConfig = z.infer<typeof EngineConfig>;
+export type EngineConfigInput = z.input<typeof EngineConfig>;
+
+export function defaultDataDir(): string {
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'oncall-scout');
+  if (process.platform === 'win32')
+    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'oncall-scout');
+  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'oncall-scout');
+}
+
+export class ConfigError extends Error {}
+
+/** Reads a YAML or JSON config file; a bad key or type names the file, the key and the problem. */
+export function readConfigFile(file: string): EngineConfigInput {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  const parsed = EngineConfig.partial().safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(`config file ${file}: ${formatIssue(parsed.error)}`);
+  return parsed.data as EngineConfigInput;
+}
+
+export function resolveConfig(...layers: EngineConfigInput[]): EngineConfig {
+  const merged = Object.assign(
+    {},
+    ...layers.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined))),
+  );
+  const parsed = EngineConfig.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(formatIssue(parsed.error));
+  return parsed.data;
+}
+
+export function formatIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.length
+    ? issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '';
+  return where ? `${where}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { Alert } from '../../../shared/alert.ts';
+import { type Finding, LlmDiagnosis, type Report } from '../../../shared/report.ts';
+import { checkStep, orderSteps } from './commands.ts';
+import { chat, LlmError, type OllamaOptions } from './ollama.ts';
+import { buildMessages, type ChatMessage } from './prompt.ts';
+
+export const LLM_FORMAT = z.toJSONSchema(LlmDiagnosis, { target: 'draft-7' }) as object;
+
+/** A rule finding at or above this confidence is a fact the LLM cannot overrule. */
+export const FACT_CONFIDENCE = 90;
+
+export interface LlmRun {
+  report: Report;
+  promptTokens?: number;
+  attempts: number;
+}
+
+/** Validates the model's answer: JSON, then the schema. Returns the reason when it is not usable. */
+export function parseDiagnosis(
+  content: string,
+): { ok: true; value: LlmDiagnosis } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    return { ok: false, reason: `not JSON (${content.slice(0, 60).replace(/\s+/g, ' ')}…)` };
+  }
+  const parsed = LlmDiagnosis.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, reason: `${issue.path.join('.') || 'answer'}: ${issue.message}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/**
+ * Asks the model, with one repair attempt when the answer does not validate. Throws LlmError with a
+ * user-facing reason when there is no usable answer.
+ */
+export async function llmDiagnose(
+  alert: Alert,
+  findings: Finding[],
+  contextText: string,
+  opts: OllamaOptions,
+  onToken: (t: string) => void,
+  signal?: AbortSignal,
+): Promise<LlmRun> {
+  const messages: ChatMessage[] = buildMessages(alert, findings, contextText);
+  let reason = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const res = await chat(opts, messages, LLM_FORMAT, onToken, signal);
+    const parsed = parseDiagnosis(res.content);
+    if (parsed.ok) {
+      return {
+        report: mergeReport(parsed.value, findings, opts.model),
+        promptTokens: res.promptTokens,
+        attempts: attempt,
+      };
+    }
+    reason = parsed.reason;
+    messages.push(
+      { role: 'assistant', content: res.content.slice(0, 4000) },
+      {
+        role: 'user',
+        content: `That answer is invalid (${reason}). Reply again with only the JSON object, matching the schema.`,
+      },
+    );
+  }
+  throw new LlmError(
+    `the model's answer was not a valid diagnosis twice (${reason}); the rules report is shown`,
+  );
+}
+
+/**
+ * The LLM explains; deterministic facts decide. When a high-confidence rule disagrees with the model,
+ * the rule's category and confidence stand and the model's view is shown beside it.
+ */
+export function mergeReport(
+  d: LlmDiagnosis,
+  findings: Finding[],
+  model: string,
+  now: () => Date = () => new Date(),
+): Report {
+  const fact = findings.find((f) => f.confidence >= FACT_CONFIDENCE);
+  const disagree = fact && fact.category !== d.rootCause.category;
+  const rootCause = disagree
+    ? {
+        category: fact.category,
+        confidence: fact.confidence,
+        explanation: `${fact.summary} (The model suggested ${d.rootCause.category} at ${d.rootCause.confidence}%: ${d.rootCause.explanation})`,
+        evidence: fact.evidence.map((e) => e.text),
+      }
+    : {
+        ...d.rootCause,
+        // The model may not be less sure than the facts it was given, nor surer without them.
+        confidence: fact
+          ? Math.max(d.rootCause.confidence, fact.confidence)
+          : Math.min(d.rootCause.confidence, findings.length ? 95 : 85),
+        evidence: d.rootCause.evidence.length
+          ? d.rootCause.evidence
+          : (findings[0]?.evidence.map((e) => e.text) ?? []),
+      };
+  return {
+    source: 'llm',
+    model,
+    rootCause,
+    impact: d.impact,
+    steps: orderSteps(d.steps.map((s) => checkStep({ ...s }))),
+    prevention: d.prevention,
+    findings,
+    createdAt: now().toISOString(),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Finding } from '../../../../shared/report.ts';
+import { errorLines, eventEvidence, stateEvidence } from '../evidence.ts';
+import type { Rule } from './types.ts';
+
+/**
+ * CrashLoopBackOff is a symptom: the finding carries the last exit code and the log lines before the
+ * crash, so the reader (or the LLM) can see the cause. OOM kills are left to the OOM rule.
+ */
+export const crashLoop: Rule = {
+  name: 'crash-loop',
+  run(ctx) {
+    const findings: Finding[] = [];
+    for (const pod of ctx.pods) {
+      for (const c of pod.containers) {
+        const looping = c.state.reason === 'CrashLoopBackOff';
+        const restartingErrors =
+          c.restartCount >= 3 && c.lastState?.kind === 'terminated' && c.lastState.exitCode !== 0;
+        if (!looping && !restartingErrors) continue;
+        if (c.lastState?.reason === 'OOMKilled' || c.state.reason === 'OOMKilled') continue;
+        const evidence = [stateEvidence(pod, c, 'state')];
+        if (c.lastState) evidence.push(stateEvidence(pod, c, 'lastState'));
+        const backoff = ctx.events.find((e) => e.reason === 'BackOff' && e.type === 'Warning');
+        if (backoff) evidence.push(eventEvidence(ctx, backoff));
+        const log =
+          ctx.logs.find((l) => l.pod === pod.name && l.container === c.name && l.previous) ??
+          ctx.logs.find((l) => l.pod === pod.name && l.container === c.name);
+        const lines = log ? errorLines(log, 4) : [];
+        evidence.push(...lines);
+        const exit = c.lastState?.exitCode;
+        findings.push({
+          rule: this.name,
+          category: 'CrashLoop',
+          confidence: lines.length > 0 ? 85 : 75,
+          summary: `Container ${c.name} of pod ${pod.name} keeps crashing${
+            exit !== undefined
+              ? ` (last exit code ${exit}${c.lastState?.reason ? `, ${c.lastState.reason}` : ''})`
+              : ''
+          } and has restarted ${c.restartCount} times${lines.length ? `; last error: ${lines.at(-1)!.text}` : ''}.`,
+          evidence,
+        });
+      }
+    }
+    return findings;
+  },
+};

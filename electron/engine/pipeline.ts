@@ -1,0 +1,162 @@
+import { collectWithRules, llmStage } from './analyze.ts';
+import type { CollectOptions } from './collect/index.ts';
+import type { KubeProvider } from './collect/kube.ts';
+import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
+import type { EventBus } from './events.ts';
+import type { Queries } from './store/queries.ts';
+import type { Queue } from './store/queue.ts';
+import { toAlert } from './store/rows.ts';
+
+export interface PipelineOptions {
+  queue: Queue;
+  queries: Queries;
+  bus: EventBus;
+  kube: KubeProvider;
+  collect: CollectOptions;
+  /** null: rules only (--no-llm). */
+  llm: OllamaOptions | null;
+  clusterLabel: string;
+  collectConcurrency?: number;
+  llmConcurrency?: number;
+  log?: (msg: string) => void;
+}
+
+/**
+ * Moves incidents through collect → rules → LLM. The queue lives in SQLite, so this object only holds
+ * what is in flight right now; a crash loses nothing but the work in progress, which is redone.
+ * Collection runs 4 at a time; the LLM one at a time, as a laptop's Ollama serves one request anyway.
+ */
+export class Pipeline {
+  private readonly collecting = new Map<number, AbortController>();
+  private readonly diagnosing = new Map<number, AbortController>();
+  private readonly running = new Set<Promise<void>>();
+  private scheduled = false;
+  private started = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: PipelineOptions) {}
+
+  start(): { resumed: number; failed: number } {
+    const r = this.o.queue.recover();
+    this.started = true;
+    // A safety net: work is normally started by kick() on intake and on every stage change.
+    this.timer = setInterval(() => this.kick(), 5_000);
+    this.timer.unref();
+    this.kick();
+    return r;
+  }
+
+  /** Starts whatever work is waiting, soon (coalesced so a burst of intake schedules one pass). */
+  kick(): void {
+    if (this.scheduled || this.stopped || !this.started) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** The alert resolved: stop the LLM for it (collection is quick and its report still useful). */
+  cancel(ids: number[]): void {
+    for (const id of ids)
+      this.diagnosing.get(id)?.abort(new LlmError('the alert resolved before the LLM finished'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    const interrupted = [...this.collecting.keys()];
+    for (const c of [...this.collecting.values(), ...this.diagnosing.values()])
+      c.abort(new LlmError('the engine is stopping'));
+    await Promise.allSettled([...this.running]);
+    // A clean stop is not a crash: the work goes back to the queue without counting as an attempt.
+    this.o.queue.release(interrupted);
+  }
+
+  /** Resolves when nothing is queued or in flight (tests, `analyze`, benchmarks). */
+  async idle(timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const c = this.o.queue.counts();
+      const pendingLlm = this.o.llm ? c.diagnosing : 0;
+      if (!this.collecting.size && !this.diagnosing.size && !c.waiting && !c.collecting && !pendingLlm)
+        return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`pipeline not idle after ${timeoutMs} ms`);
+  }
+
+  private track(p: Promise<void>): void {
+    this.running.add(p);
+    p.finally(() => {
+      this.running.delete(p);
+      this.kick();
+    });
+  }
+
+  private pump(): void {
+    const maxCollect = this.o.collectConcurrency ?? 4;
+    const maxLlm = this.o.llmConcurrency ?? 1;
+    if (this.collecting.size < maxCollect) {
+      for (const row of this.o.queue.pendingCollection(
+        new Set(this.collecting.keys()),
+        maxCollect - this.collecting.size,
+      )) {
+        if (!this.o.queue.startCollecting(row.id)) continue;
+        const ctrl = new AbortController();
+        this.collecting.set(row.id, ctrl);
+        this.emit(row.id);
+        this.track(this.runCollect(row.id, ctrl.signal).finally(() => this.collecting.delete(row.id)));
+      }
+    }
+    if (this.o.llm && this.diagnosing.size < maxLlm) {
+      for (const row of this.o.queue.pendingLlm(
+        new Set(this.diagnosing.keys()),
+        maxLlm - this.diagnosing.size,
+      )) {
+        const ctrl = new AbortController();
+        this.diagnosing.set(row.id, ctrl);
+        this.track(this.runLlm(row.id, ctrl.signal).finally(() => this.diagnosing.delete(row.id)));
+      }
+    }
+  }
+
+  private emit(id: number): void {
+    const s = this.o.queries.summary(id);
+    if (s) this.o.bus.emit('incident', s);
+  }
+
+  private async runCollect(id: number, signal: AbortSignal): Promise<void> {
+    try {
+      const alert = toAlert(this.o.queue.get(id)!);
+      const r = await collectWithRules(alert, this.o.kube, this.o.collect, this.o.clusterLabel, signal);
+      if (this.stopped) return;
+      this.o.queue.finishRules(id, r.context, r.report, this.o.llm !== null, {
+        collectMs: r.collectMs,
+        rulesMs: r.rulesMs,
+      });
+    } catch (err) {
+      if (this.stopped) return;
+      this.o.log?.(`incident ${id}: analysis failed: ${(err as Error).stack ?? err}`);
+      this.o.queue.fail(id, `analysis failed: ${(err as Error).message}`);
+    }
+    this.emit(id);
+  }
+
+  private async runLlm(id: number, signal: AbortSignal): Promise<void> {
+    const detail = this.o.queries.detail(id);
+    const rules = detail?.reports.filter((r) => r.source === 'rules').at(-1);
+    if (!detail?.context || !rules) {
+      this.o.queue.fail(id, 'the collected context is missing; re-analyze the incident');
+      this.emit(id);
+      return;
+    }
+    const onToken = (text: string) => this.o.bus.emit('token', { id, text });
+    const r = await llmStage(detail.alert, detail.context, rules, this.o.llm!, onToken, signal);
+    if (this.stopped) return; // still pending in the store: the next start asks the LLM again
+    if (r.unexpected) this.o.log?.(`incident ${id}: ${r.unexpected.stack ?? r.unexpected}`);
+    this.o.queue.finishLlm(id, r.report, r.llmMs);
+    this.emit(id);
+  }
+}

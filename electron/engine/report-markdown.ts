@@ -1,0 +1,38 @@
+import type { Alert } from '../../shared/alert.ts';
+import type { Context } from '../../shared/context.ts';
+import type { Report } from '../../shared/report.ts';
+
+/** The report as Markdown, for `analyze` and for pasting into a ticket. */
+export function reportMarkdown(alert: Alert, report: Report, ctx?: Context | null): string {
+  const rc = report.rootCause;
+  const lines = [
+    `# ${alert.labels.alertname ?? 'alert'} — ${rc.category} (${rc.confidence}% confidence)`,
+    '',
+    `Source: ${report.source === 'llm' ? `LLM (${report.model ?? 'unknown model'})` : 'rules'}${
+      alert.labels.namespace ? ` · namespace ${alert.labels.namespace}` : ''
+    } · started ${alert.startsAt}`,
+  ];
+  if (report.llmError) lines.push('', `> LLM not used: ${report.llmError}`);
+  lines.push('', '## Root cause', '', rc.explanation);
+  if (rc.evidence.length)
+    lines.push('', '**Evidence**', '', ...rc.evidence.map((e) => `- \`${e.replace(/`/g, "'")}\``));
+  lines.push('', '## Impact', '', report.impact);
+  if (report.steps.length) {
+    lines.push('', '## Immediate steps', '');
+    report.steps.forEach((s, i) => {
+      lines.push(`${i + 1}. ${s.title} _(${s.risk})_`);
+      if (s.command) lines.push('', '   ```sh', `   ${s.command}`, '   ```');
+      if (s.warning) lines.push(`   ⚠ ${s.warning}`);
+    });
+  }
+  if (report.prevention.length)
+    lines.push('', '## Prevention', '', ...report.prevention.map((p) => `- ${p}`));
+  if (ctx?.gaps.length)
+    lines.push(
+      '',
+      '## Not collected',
+      '',
+      ...ctx.gaps.map((g) => `- ${g.what}: ${g.reason}${g.fix ? ` — ${g.fix}` : ''}`),
+    );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,118 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Engine } from './engine.ts';
+import { compileRoutes, handleApi, matchRoute } from './http/api-routes.ts';
+import { readJson } from './http/body.ts';
+import { HttpError, sendError, sendJson } from './http/respond.ts';
+import { openEventStream } from './http/sse.ts';
+import { serveStatic } from './http/static.ts';
+import { parseWebhook } from './intake/webhook.ts';
+import { tokenMatches } from './token.ts';
+import { VERSION } from './version.ts';
+
+export interface ServerOptions {
+  /** Folder of the built renderer; without it only the API is served. */
+  staticDir?: string;
+}
+
+const WEBHOOK_PATHS = new Set(['/webhook/alertmanager', '/webhook/analyze']);
+
+/**
+ * HTTP face of the engine: the Alertmanager webhook, the API of shared/api.ts, its events as SSE and the
+ * UI. Everything but /healthz and the UI's static files needs the bearer token.
+ */
+export function createServer(engine: Engine, opts: ServerOptions = {}): http.Server {
+  const routes = compileRoutes();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent) sendError(res, 500, `internal error: ${(err as Error).message}`);
+      else res.destroy();
+    });
+  });
+  // Slow clients must not pin connections forever (slow-loris).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  const authorized = (req: http.IncomingMessage, url: URL, allowQuery: boolean): boolean => {
+    const header = req.headers.authorization;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    return tokenMatches(engine.token, bearer ?? (allowQuery ? url.searchParams.get('token') : null));
+  };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (path === '/healthz') return sendJson(res, 200, { ok: true, version: VERSION });
+
+    if (WEBHOOK_PATHS.has(path)) {
+      if (method !== 'POST') return sendError(res, 405, 'use POST', {});
+      if (!authorized(req, url, false)) return unauthorized(res);
+      try {
+        const alerts = parseWebhook(await readJson(req, engine.config.maxBodyBytes));
+        const r = engine.ingest(alerts, 'webhook');
+        return sendJson(res, 200, { accepted: r.accepted, duplicates: r.duplicates });
+      } catch (err) {
+        if (err instanceof HttpError)
+          return sendError(res, err.status, err.message, err.field ? { field: err.field } : {});
+        return sendError(
+          res,
+          500,
+          `could not store the alerts: ${(err as Error).message}; Alertmanager will retry`,
+        );
+      }
+    }
+
+    if (path === '/api/events') {
+      if (method !== 'GET') return sendError(res, 405, 'use GET');
+      // EventSource cannot set headers, so the stream alone also takes the token as a query parameter.
+      if (!authorized(req, url, true)) return unauthorized(res);
+      return openEventStream(engine.bus, req, res);
+    }
+
+    if (path.startsWith('/api/')) {
+      if (!authorized(req, url, false)) return unauthorized(res);
+      const { route, params, allowed } = matchRoute(routes, method, path);
+      if (route && params)
+        return handleApi(engine.api, route, params, url, req, res, engine.config.maxBodyBytes);
+      if (allowed?.length) return sendError(res, 405, `use ${allowed.join(' or ')}`);
+      return sendError(res, 404, `no API route ${method} ${path}`);
+    }
+
+    if (
+      (method === 'GET' || method === 'HEAD') &&
+      opts.staticDir &&
+      serveStatic(opts.staticDir, req, res, path)
+    )
+      return;
+    return sendError(res, 404, `not found: ${path}`);
+  }
+
+  return server;
+}
+
+function unauthorized(res: http.ServerResponse): void {
+  sendError(
+    res,
+    401,
+    'missing or wrong token: send "Authorization: Bearer <token>" (the token is printed at start and stored in the data dir)',
+    {},
+  );
+}
+
+export function listen(server: http.Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE')
+        reject(new Error(`port ${port} on ${host} is already in use: stop the other process or pass --port`));
+      else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

@@ -1,0 +1,119 @@
+import type { Alert } from '../../../shared/alert.ts';
+import { normalizeSeverity, severityRank } from '../../../shared/alert.ts';
+import { describeTarget, targetFromLabels } from '../collect/target.ts';
+import type { Db } from './db.ts';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Incidents created by this batch (to be analysed). */
+  created: number[];
+  /** Incidents whose alert resolved in this batch (analysis to be cancelled). */
+  resolved: number[];
+}
+
+export interface IngestOptions {
+  source: string;
+  clusterLabel: string;
+  now?: () => Date;
+}
+
+/**
+ * Commits a batch of alerts in one transaction. An alert seen before (same fingerprint, start and
+ * status) is a duplicate delivery: counted, not processed again. Alertmanager re-sends on every
+ * timeout and repeat interval, so this is the normal case, not an error.
+ */
+export function createIngest(db: Db, opts: IngestOptions) {
+  const now = opts.now ?? (() => new Date());
+  const insertAlert = db.prepare(`
+    INSERT OR IGNORE INTO alerts (fingerprint, starts_at, status, ends_at, labels, annotations, generator_url,
+      external_url, receiver, group_key, source, received_at, incident_id)
+    VALUES (@fingerprint, @startsAt, @status, @endsAt, @labels, @annotations, @generatorURL, @externalURL,
+      @receiver, @groupKey, @source, @receivedAt, @incidentId)`);
+  const findIncident = db.prepare<
+    [string, string],
+    { id: number; state: string; resolved_at: string | null }
+  >('SELECT id, state, resolved_at FROM incidents WHERE fingerprint = ? AND starts_at = ?');
+  const insertIncident = db.prepare(`
+    INSERT INTO incidents (fingerprint, starts_at, alertname, severity, priority, namespace, cluster, target,
+      labels, annotations, generator_url, external_url, receiver, group_key, state, received_at, updated_at,
+      resolved_at, ends_at)
+    VALUES (@fingerprint, @startsAt, @alertname, @severity, @priority, @namespace, @cluster, @target,
+      @labels, @annotations, @generatorURL, @externalURL, @receiver, @groupKey, @state, @receivedAt, @receivedAt,
+      @resolvedAt, @endsAt)`);
+  const insertFts = db.prepare(
+    'INSERT INTO incidents_fts (rowid, alertname, target, labels, annotations, diagnosis) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const resolveIncident = db.prepare(`
+    UPDATE incidents SET resolved_at = @resolvedAt, ends_at = @endsAt, updated_at = @now,
+      state = CASE WHEN state = 'received' THEN 'cancelled' ELSE state END,
+      llm_pending = CASE WHEN state = 'diagnosing' THEN 0 ELSE llm_pending END,
+      error = CASE WHEN state IN ('received', 'diagnosing')
+        THEN 'the alert resolved before the analysis finished' ELSE error END
+    WHERE id = @id AND resolved_at IS NULL`);
+  const finishDiagnosing = db.prepare(
+    `UPDATE incidents SET state = 'ready' WHERE id = ? AND state = 'diagnosing' AND llm_pending = 0`,
+  );
+
+  return db.transaction((alerts: Alert[]): IngestResult => {
+    const result: IngestResult = { accepted: 0, duplicates: 0, created: [], resolved: [] };
+    const receivedAt = now().toISOString();
+    for (const alert of alerts) {
+      const existing = findIncident.get(alert.fingerprint, alert.startsAt);
+      const resolvedAt = alert.status === 'resolved' ? (alert.endsAt ?? receivedAt) : null;
+      let incidentId = existing?.id;
+      if (incidentId === undefined) {
+        const target = targetFromLabels(alert.labels, opts.clusterLabel);
+        const severity = normalizeSeverity(alert.labels.severity);
+        incidentId = Number(
+          insertIncident.run({
+            ...alert,
+            labels: JSON.stringify(alert.labels),
+            annotations: JSON.stringify(alert.annotations),
+            alertname: alert.labels.alertname ?? 'unknown',
+            severity,
+            priority: severityRank(severity),
+            namespace: alert.labels.namespace ?? null,
+            cluster: target.cluster ?? null,
+            target: describeTarget(target),
+            // An alert first seen already resolved is history, not work.
+            state: resolvedAt ? 'cancelled' : 'received',
+            receivedAt,
+            resolvedAt,
+            endsAt: alert.endsAt,
+          }).lastInsertRowid,
+        );
+        insertFts.run(
+          incidentId,
+          alert.labels.alertname ?? '',
+          describeTarget(target),
+          Object.entries(alert.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+          Object.values(alert.annotations).join(' '),
+          '',
+        );
+        if (!resolvedAt) result.created.push(incidentId);
+      }
+      const inserted = insertAlert.run({
+        ...alert,
+        labels: JSON.stringify(alert.labels),
+        annotations: JSON.stringify(alert.annotations),
+        source: opts.source,
+        receivedAt,
+        incidentId,
+      });
+      if (inserted.changes === 0) {
+        result.duplicates++;
+        continue;
+      }
+      result.accepted++;
+      if (existing && resolvedAt && !existing.resolved_at) {
+        resolveIncident.run({ id: incidentId, resolvedAt, endsAt: alert.endsAt, now: receivedAt });
+        finishDiagnosing.run(incidentId);
+        result.resolved.push(incidentId);
+      }
+    }
+    return result;
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Schema history. Append only: a migration that shipped is never edited. PRAGMA user_version holds the
+ * number of migrations applied.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the spine
+  `
+  CREATE TABLE alerts (
+    id            INTEGER PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    starts_at     TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+    ends_at       TEXT,
+    labels        TEXT NOT NULL,
+    annotations   TEXT NOT NULL,
+    generator_url TEXT NOT NULL,
+    external_url  TEXT NOT NULL,
+    receiver      TEXT NOT NULL,
+    group_key     TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    received_at   TEXT NOT NULL,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id),
+    UNIQUE (fingerprint, starts_at, status)
+  );
+
+  CREATE TABLE incidents (
+    id            INTEGER PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    starts_at     TEXT NOT NULL,
+    alertname     TEXT NOT NULL,
+    severity      TEXT NOT NULL,
+    priority      INTEGER NOT NULL,
+    namespace     TEXT,
+    cluster       TEXT,
+    target        TEXT NOT NULL,
+    labels        TEXT NOT NULL,
+    annotations   TEXT NOT NULL,
+    generator_url TEXT NOT NULL,
+    external_url  TEXT NOT NULL,
+    receiver      TEXT NOT NULL,
+    group_key     TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('received','collecting','diagnosing','ready','failed','cancelled')),
+    llm_pending   INTEGER NOT NULL DEFAULT 0,
+    category      TEXT,
+    confidence    INTEGER,
+    source        TEXT,
+    summary       TEXT,
+    error         TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    received_at   TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    acked_at      TEXT,
+    acked_by      TEXT,
+    resolved_at   TEXT,
+    ends_at       TEXT,
+    UNIQUE (fingerprint, starts_at)
+  );
+  CREATE INDEX incidents_queue ON incidents (state, priority, received_at);
+  CREATE INDEX incidents_received ON incidents (received_at DESC);
+
+  CREATE TABLE contexts (
+    incident_id   INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+    body          TEXT NOT NULL,
+    collected_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE reports (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    source        TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX reports_incident ON reports (incident_id, id);
+
+  CREATE TABLE timings (
+    incident_id   INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+    collect_ms    INTEGER,
+    rules_ms      INTEGER,
+    llm_ms        INTEGER,
+    diagnose_ms   INTEGER,
+    total_ms      INTEGER
+  );
+
+  CREATE TABLE feedback (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    verdict       TEXT NOT NULL,
+    note          TEXT,
+    category      TEXT,
+    by            TEXT,
+    created_at    TEXT NOT NULL
+  );
+
+  -- Full-text search over history: alert identity, labels, annotations and the current diagnosis.
+  CREATE VIRTUAL TABLE incidents_fts USING fts5 (
+    alertname, target, labels, annotations, diagnosis,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  `,
+];

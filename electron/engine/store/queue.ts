@@ -1,0 +1,224 @@
+import type { Context } from '../../../shared/context.ts';
+import type { Report } from '../../../shared/report.ts';
+import type { Db } from './db.ts';
+import type { IncidentRow } from './rows.ts';
+
+/** How often an incident may be picked up again after the engine died while working on it. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * The durable queue is the incidents table itself: `state` says which stage an incident waits for, so a
+ * restart resumes exactly where the last run stopped. Order: severity first, then oldest.
+ */
+export function createQueue(db: Db, now: () => Date = () => new Date()) {
+  const ts = () => now().toISOString();
+  const nextReceived = db.prepare<[], IncidentRow>(
+    `SELECT * FROM incidents WHERE state = 'received' ORDER BY priority, received_at, id LIMIT 64`,
+  );
+  const nextLlm = db.prepare<[], IncidentRow>(
+    `SELECT * FROM incidents WHERE state = 'diagnosing' AND llm_pending = 1
+     ORDER BY priority, received_at, id LIMIT 64`,
+  );
+  const setState = db.prepare(
+    'UPDATE incidents SET state = @state, updated_at = @now WHERE id = @id AND state = @from',
+  );
+  const bumpAttempt = db.prepare(
+    `UPDATE incidents SET state = 'collecting', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'received'`,
+  );
+  const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
+  const saveContext = db.prepare(
+    'INSERT OR REPLACE INTO contexts (incident_id, body, collected_at) VALUES (?, ?, ?)',
+  );
+  const loadContext = db.prepare<[number], { body: string }>(
+    'SELECT body FROM contexts WHERE incident_id = ?',
+  );
+  const insertReport = db.prepare(
+    'INSERT INTO reports (incident_id, source, body, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const setDiagnosis = db.prepare(`
+    UPDATE incidents SET category = @category, confidence = @confidence, source = @source, summary = @summary,
+      updated_at = @now WHERE id = @id`);
+  const setFtsDiagnosis = db.prepare('UPDATE incidents_fts SET diagnosis = ? WHERE rowid = ?');
+  const upsertTimings = db.prepare(`
+    INSERT INTO timings (incident_id, collect_ms, rules_ms, llm_ms, diagnose_ms, total_ms)
+    VALUES (@id, @collectMs, @rulesMs, @llmMs, @diagnoseMs, @totalMs)
+    ON CONFLICT (incident_id) DO UPDATE SET
+      collect_ms = COALESCE(excluded.collect_ms, collect_ms), rules_ms = COALESCE(excluded.rules_ms, rules_ms),
+      llm_ms = COALESCE(excluded.llm_ms, llm_ms), diagnose_ms = COALESCE(excluded.diagnose_ms, diagnose_ms),
+      total_ms = COALESCE(excluded.total_ms, total_ms)`);
+
+  const saveReport = (id: number, report: Report) => {
+    insertReport.run(id, report.source, JSON.stringify(report), report.createdAt);
+    setDiagnosis.run({
+      id,
+      category: report.rootCause.category,
+      confidence: report.rootCause.confidence,
+      source: report.source,
+      summary: oneLine(report.rootCause.explanation),
+      now: ts(),
+    });
+    setFtsDiagnosis.run(
+      [
+        report.rootCause.category,
+        report.rootCause.explanation,
+        report.impact,
+        ...report.rootCause.evidence,
+      ].join(' '),
+      id,
+    );
+  };
+
+  return {
+    get: (id: number) => get.get(id),
+
+    /** Incidents waiting for collection, best first, skipping those already being worked on. */
+    pendingCollection(exclude: ReadonlySet<number>, limit: number): IncidentRow[] {
+      return nextReceived
+        .all()
+        .filter((r) => !exclude.has(r.id))
+        .slice(0, limit);
+    },
+
+    pendingLlm(exclude: ReadonlySet<number>, limit: number): IncidentRow[] {
+      return nextLlm
+        .all()
+        .filter((r) => !exclude.has(r.id))
+        .slice(0, limit);
+    },
+
+    /** Claims an incident for collection; false if another worker or a resolve got there first. */
+    startCollecting(id: number): boolean {
+      return bumpAttempt.run(ts(), id).changes === 1;
+    },
+
+    /** Stores the context and the rules report together, so a restart never sees one without the other. */
+    finishRules: db.transaction(
+      (
+        id: number,
+        context: Context,
+        report: Report,
+        llmWanted: boolean,
+        t: { collectMs: number; rulesMs: number },
+      ) => {
+        saveContext.run(id, JSON.stringify(context), context.collectedAt);
+        saveReport(id, report);
+        const row = get.get(id)!;
+        const wantLlm = llmWanted && !row.resolved_at;
+        db.prepare(
+          `UPDATE incidents SET state = @state, llm_pending = @pending, updated_at = @now WHERE id = @id`,
+        ).run({ id, state: wantLlm ? 'diagnosing' : 'ready', pending: wantLlm ? 1 : 0, now: ts() });
+        const total = wantLlm ? null : Date.parse(ts()) - Date.parse(row.received_at);
+        upsertTimings.run({
+          id,
+          collectMs: t.collectMs,
+          rulesMs: t.rulesMs,
+          llmMs: null,
+          diagnoseMs: wantLlm ? null : t.rulesMs,
+          totalMs: total,
+        });
+        return wantLlm;
+      },
+    ),
+
+    /** The LLM's turn is over: its report (if any) replaces the rules report as the current one. */
+    finishLlm: db.transaction((id: number, report: Report, llmMs: number) => {
+      saveReport(id, report);
+      const row = get.get(id)!;
+      db.prepare(
+        `UPDATE incidents SET state = 'ready', llm_pending = 0, updated_at = ? WHERE id = ? AND state = 'diagnosing'`,
+      ).run(ts(), id);
+      const rules = db
+        .prepare<[number], { rules_ms: number | null }>('SELECT rules_ms FROM timings WHERE incident_id = ?')
+        .get(id);
+      upsertTimings.run({
+        id,
+        collectMs: null,
+        rulesMs: null,
+        llmMs,
+        diagnoseMs: (rules?.rules_ms ?? 0) + llmMs,
+        totalMs: Date.parse(ts()) - Date.parse(row.received_at),
+      });
+    }),
+
+    fail(id: number, error: string): void {
+      db.prepare(
+        `UPDATE incidents SET state = 'failed', llm_pending = 0, error = ?, updated_at = ? WHERE id = ? AND state NOT IN ('ready', 'cancelled')`,
+      ).run(error, ts(), id);
+    },
+
+    loadContext(id: number): Context | null {
+      const row = loadContext.get(id);
+      return row ? (JSON.parse(row.body) as Context) : null;
+    },
+
+    /** Puts an incident back at the start of the pipeline (engineer asked for a fresh analysis). */
+    requeue(id: number): boolean {
+      return (
+        db
+          .prepare(
+            `UPDATE incidents SET state = 'received', llm_pending = 0, attempts = 0, error = NULL, updated_at = ?
+             WHERE id = ? AND state IN ('ready', 'failed', 'cancelled')`,
+          )
+          .run(ts(), id).changes === 1
+      );
+    },
+
+    /**
+     * After a crash: work that was in flight starts over at its stage; an incident that has crashed the
+     * engine MAX_ATTEMPTS times is failed rather than retried forever.
+     */
+    recover(): { resumed: number; failed: number } {
+      return db.transaction(() => {
+        const failed = db
+          .prepare(
+            `UPDATE incidents SET state = 'failed', llm_pending = 0, updated_at = @now,
+               error = 'analysis was interrupted ' || attempts || ' times (the engine stopped while collecting); re-analyze to try again'
+             WHERE state = 'collecting' AND attempts >= @max`,
+          )
+          .run({ now: ts(), max: MAX_ATTEMPTS }).changes;
+        const resumed = db
+          .prepare(`UPDATE incidents SET state = 'received', updated_at = ? WHERE state = 'collecting'`)
+          .run(ts()).changes;
+        db.prepare(
+          `UPDATE incidents SET state = 'ready' WHERE state = 'diagnosing' AND llm_pending = 0`,
+        ).run();
+        const waiting = (
+          db
+            .prepare(
+              `SELECT COUNT(*) AS n FROM incidents WHERE state = 'received' OR (state = 'diagnosing' AND llm_pending = 1)`,
+            )
+            .get() as { n: number }
+        ).n;
+        return { resumed: Math.max(resumed, waiting), failed };
+      })();
+    },
+
+    /** Returns interrupted collections to the queue without counting the attempt. */
+    release(ids: number[]): void {
+      const stmt = db.prepare(
+        `UPDATE incidents SET state = 'received', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'collecting'`,
+      );
+      for (const id of ids) stmt.run(ts(), id);
+    },
+
+    counts(): { waiting: number; collecting: number; diagnosing: number } {
+      const rows = db
+        .prepare<[], { state: string; n: number }>(
+          `SELECT state, COUNT(*) AS n FROM incidents WHERE state IN ('received','collecting','diagnosing') GROUP BY state`,
+        )
+        .all();
+      const by = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+      return { waiting: by.received ?? 0, collecting: by.collecting ?? 0, diagnosing: by.diagnosing ?? 0 };
+    },
+
+    setStateIf: (id: number, from: string, state: string) =>
+      setState.run({ id, from, state, now: ts() }).changes === 1,
+  };
+}
+
+export type Queue = ReturnType<typeof createQueue>;
+
+function oneLine(s: string): string {
+  const first = s.split(/(?<=[.!?。])\s|\n/)[0] ?? s;
+  return first.length > 200 ? `${first.slice(0, 197)}…` : first;
+}

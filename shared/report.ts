@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+export const CATEGORIES = [
+  'OOMKilled',
+  'CrashLoop',
+  'ImagePull',
+  'ConfigError',
+  'Unschedulable',
+  'ProbeFailure',
+  'Evicted',
+  'VolumeMount',
+  'NodeNotReady',
+  'JobFailed',
+  'DependencyFailure',
+  'NoIssueFound',
+  'Unknown',
+] as const;
+export const Category = z.enum(CATEGORIES);
+export type Category = z.infer<typeof Category>;
+
+export const Confidence = z.number().int().min(0).max(100);
+
+/** A line of the collected context that a conclusion rests on; `ref` says where it is (see collect/refs). */
+export const Evidence = z.object({
+  ref: z.string(),
+  text: z.string(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** What one deterministic rule found. Rules are pure functions of the context. */
+export const Finding = z.object({
+  rule: z.string(),
+  category: Category,
+  confidence: Confidence,
+  summary: z.string(),
+  evidence: z.array(Evidence),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const Risk = z.enum(['read-only', 'low', 'high']);
+export type Risk = z.infer<typeof Risk>;
+
+export const Step = z.object({
+  title: z.string().min(1),
+  command: z.string().optional(),
+  risk: Risk,
+  /** Set when a proposed command failed validation: it is shown as text, never as copy-ready. */
+  warning: z.string().optional(),
+});
+export type Step = z.infer<typeof Step>;
+
+export const RootCause = z.object({
+  category: Category,
+  explanation: z.string(),
+  confidence: Confidence,
+  evidence: z.array(z.string()),
+});
+export type RootCause = z.infer<typeof RootCause>;
+
+export const ReportSource = z.enum(['rules', 'llm']);
+
+export const Report = z.object({
+  source: ReportSource,
+  model: z.string().optional(),
+  rootCause: RootCause,
+  impact: z.string(),
+  steps: z.array(Step),
+  prevention: z.array(z.string()),
+  findings: z.array(Finding),
+  /** Why the LLM's report is not the one shown, and what to do about it. */
+  llmError: z.string().optional(),
+  createdAt: z.string(),
+});
+export type Report = z.infer<typeof Report>;
+
+/**
+ * What the LLM is asked to produce (its JSON schema is Ollama's `format`). Kept deliberately flat and
+ * bounded so small local models can follow it; the engine adds source, findings and timestamps.
+ */
+export const LlmDiagnosis = z.object({
+  rootCause: z.object({
+    category: Category,
+    explanation: z.string().min(1).max(2000),
+    confidence: Confidence,
+    evidence: z.array(z.string().max(500)).max(10),
+  }),
+  impact: z.string().max(1000),
+  steps: z
+    .array(
+      z.object({
+        title: z.string().min(1).max(300),
+        command: z.string().max(500).optional(),
+        risk: Risk,
+      }),
+    )
+    .max(10),
+  prevention: z.array(z.string().max(500)).max(8),
+});
+export type LlmDiagnosis = z.infer<typeof LlmDiagnosis>;

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type EngineConfigInput, resolveConfig } from '../../electron/engine/config.ts';
+import { createEngine, type Engine } from '../../electron/engine/engine.ts';
+
+export function tempDir(prefix = 'oncall-scout-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
+/** A real engine on a fresh data dir; no cluster and no LLM unless the test gives them. */
+export function testEngine(overrides: EngineConfigInput = {}): Engine {
+  return createEngine(
+    resolveConfig({
+      dataDir: tempDir(),
+      port: 0,
+      token: TEST_TOKEN,
+      llm: false,
+      kubeconfig: path.join(os.tmpdir(), 'oncall-scout-no-kubeconfig'),
+      ...overrides,
+    }),
+  );
+}

@@ -1,0 +1,172 @@
+import http from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../electron/engine/engine.ts';
+import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
+import { getJson, postJson, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
+import { amPayload, podAlert } from '../helpers/payload.ts';
+
+let engine: Engine;
+let srv: TestServer;
+const count = () => (engine.db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n;
+
+beforeEach(async () => {
+  engine = testEngine({ maxBodyBytes: 64 * 1024 });
+  srv = await serveEngine(engine);
+});
+afterEach(async () => {
+  await srv.close();
+  await engine.close();
+});
+
+describe('webhook', () => {
+  it('stores firing alerts and answers accepted/duplicates; a re-delivery is counted, not re-processed', async () => {
+    const body = amPayload([podAlert('api-1'), podAlert('api-2')]);
+    const first = await postJson(`${srv.url}/webhook/alertmanager`, body);
+    expect(first).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    const again = await postJson(`${srv.url}/webhook/analyze`, body);
+    expect(again).toEqual({ status: 200, body: { accepted: 0, duplicates: 2 } });
+    expect(count()).toBe(2);
+  });
+
+  it('rejects bad requests with a clear error and stores nothing', async () => {
+    const url = `${srv.url}/webhook/alertmanager`;
+    const good = amPayload([podAlert('api-1')]);
+    const cases: Array<[Promise<{ status: number; body: Record<string, unknown> | null }>, number, RegExp]> =
+      [
+        [postJson(url, good, null), 401, /token/],
+        [postJson(url, good, 'wrong-token-wrong-token'), 401, /token/],
+        [postJson(url, good, TEST_TOKEN, { 'content-type': 'text/plain' }), 415, /application\/json/],
+        [postJson(url, '{"version": "4", "alerts": [', TEST_TOKEN), 400, /malformed JSON/],
+        [postJson(url, { ...good, version: '3' }, TEST_TOKEN), 400, /version/],
+        [postJson(url, { ...good, alerts: [{ labels: {} }] }, TEST_TOKEN), 400, /alerts\[0\]/],
+        [postJson(url, { ...good, pad: 'x'.repeat(70 * 1024) }, TEST_TOKEN), 413, /limit/],
+        [postJson(`${srv.url}/webhook/nope`, good), 404, /not found/],
+      ];
+    for (const [req, status, error] of cases) {
+      const res = await req;
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect(String(res.body?.error)).toMatch(error);
+    }
+    expect(count()).toBe(0);
+    const get = await fetch(url, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(get.status).toBe(405);
+  });
+
+  it('answers 413 from Content-Length without reading a huge body', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${srv.url}/webhook/alertmanager`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(50 * 1024 * 1024),
+          authorization: `Bearer ${TEST_TOKEN}`,
+        },
+      });
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.write('{"version":"4"');
+    });
+    expect(status).toBe(413);
+  });
+
+  it('closes the incident when the alert resolves, and cancels an analysis that had not started', async () => {
+    const alert = podAlert('api-1');
+    await postJson(`${srv.url}/webhook/alertmanager`, amPayload([alert]));
+    const res = await postJson(
+      `${srv.url}/webhook/alertmanager`,
+      amPayload([{ ...alert, status: 'resolved' }]),
+    );
+    expect(res.body).toEqual({ accepted: 1, duplicates: 0 });
+    const { body } = await getJson<{ items: Array<Record<string, unknown>> }>(`${srv.url}/api/incidents`);
+    expect(body.items[0]).toMatchObject({ state: 'cancelled', resolvedAt: '2026-11-26T03:40:00.000Z' });
+  });
+
+  it('keeps the healthz probe open and everything else behind the token', async () => {
+    expect((await getJson(`${srv.url}/healthz`, null)).status).toBe(200);
+    expect((await getJson(`${srv.url}/api/incidents`, null)).status).toBe(401);
+    expect((await getJson(`${srv.url}/api/incidents?token=${TEST_TOKEN}`, null)).status).toBe(401);
+    expect((await getJson(`${srv.url}/nothing-here`, null)).status).toBe(404);
+  });
+});
+
+describe('API', () => {
+  it('lists, shows, searches, acknowledges and takes feedback with the contract fields', async () => {
+    await postJson(
+      `${srv.url}/webhook/alertmanager`,
+      amPayload([podAlert('checkout-7f9', 'shop', 'KubePodNotReady', 'warning'), podAlert('api-1')]),
+    );
+    const list = await getJson<{ items: Array<Record<string, unknown>> }>(`${srv.url}/api/incidents`);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(2);
+    const item = list.body.items.find((i) => i.alertname === 'KubePodNotReady')!;
+    for (const key of [
+      'id',
+      'alertname',
+      'severity',
+      'namespace',
+      'target',
+      'state',
+      'category',
+      'confidence',
+      'receivedAt',
+      'ackedAt',
+      'resolvedAt',
+    ]) {
+      expect(item).toHaveProperty(key);
+    }
+    expect(item).toMatchObject({
+      severity: 'warning',
+      namespace: 'shop',
+      target: 'pod/checkout-7f9',
+      state: 'received',
+    });
+
+    const found = await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents?q=checkout`);
+    expect(found.body.items.map((i) => i.id)).toEqual([item.id]);
+    const odd = await getJson<{ items: unknown[] }>(
+      `${srv.url}/api/incidents?q=${encodeURIComponent('"unbalanced AND (')}`,
+    );
+    expect(odd.status).toBe(200);
+
+    const detail = await getJson(`${srv.url}/api/incidents/${item.id}`);
+    for (const key of ['id', 'state', 'alert', 'context', 'report', 'timings', 'deliveries', 'actions'])
+      expect(detail.body).toHaveProperty(key);
+
+    const ack = await postJson(`${srv.url}/api/incidents/${item.id}/ack`, { by: 'alice' });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ ackedBy: 'alice' });
+    expect(typeof ack.body?.ackedAt).toBe('string');
+
+    const bad = await postJson(`${srv.url}/api/incidents/${item.id}/feedback`, { verdict: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ field: 'verdict' });
+    const fb = await postJson(`${srv.url}/api/incidents/${item.id}/feedback`, {
+      verdict: 'false_positive',
+      note: 'flapping',
+    });
+    expect(fb.status).toBe(200);
+    const after = await getJson<{ feedback: Array<{ verdict: string }> }>(
+      `${srv.url}/api/incidents/${item.id}`,
+    );
+    expect(after.body.feedback).toMatchObject([{ verdict: 'false_positive', note: 'flapping' }]);
+
+    expect((await getJson(`${srv.url}/api/incidents/99999`)).status).toBe(404);
+    expect((await getJson(`${srv.url}/api/incidents/abc`)).status).toBe(400);
+    expect((await getJson(`${srv.url}/api/incidents?state=bogus`)).status).toBe(400);
+  });
+
+  it('streams incident events over SSE', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${srv.url}/api/events?token=${TEST_TOKEN}`, { signal: ctrl.signal });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    await postJson(`${srv.url}/webhook/alertmanager`, amPayload([podAlert('sse-pod')]));
+    await waitFor(async () => {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      return text.includes('event: incident') && text.includes('sse-pod');
+    });
+    ctrl.abort();
+  });
+});

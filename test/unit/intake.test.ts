@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { labelsFingerprint } from '../../electron/engine/intake/fingerprint.ts';
+import { alertsFromPayload, endTime, unquoteMeta } from '../../electron/engine/intake/normalize.ts';
+import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
+import { WebhookPayload } from '../../shared/alert.ts';
+import { amPayload, podAlert } from '../helpers/payload.ts';
+
+describe('Alertmanager v4 intake', () => {
+  it('computes the same fingerprint Alertmanager 0.25 sent for the same labels', () => {
+    // Captured from a real Alertmanager (PROTOCOLS §1.1).
+    expect(
+      labelsFingerprint({
+        alertname: 'KubePodCrashLooping',
+        namespace: 'default',
+        pod: 'api-7d9f-abcde',
+        severity: 'critical',
+      }),
+    ).toBe('468b7dfadc5ed763');
+  });
+
+  it("treats Go's zero endsAt as not ended and unescapes the receiver", () => {
+    expect(endTime('0001-01-01T00:00:00Z')).toBeNull();
+    expect(endTime('2026-11-26T03:40:00.123456789Z')).toBe('2026-11-26T03:40:00.123Z');
+    expect(unquoteMeta('k8s\\.diag')).toBe('k8s.diag');
+    const [a] = alertsFromPayload(WebhookPayload.parse(amPayload([podAlert('api-1')])));
+    expect(a).toMatchObject({
+      receiver: 'k8s.diag',
+      endsAt: null,
+      startsAt: '2026-11-26T03:25:15.821Z',
+      externalURL: 'http://vm:19093',
+    });
+  });
+
+  it('accepts fields from newer Alertmanagers it does not know', () => {
+    const body = amPayload([podAlert('api-1')], {
+      notification_reason: 'first notification',
+      routeLabels: { a: 'b' },
+    });
+    expect(parseWebhook(body)).toHaveLength(1);
+  });
+
+  it('names the first bad field of a payload that is not v4', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [
+        { ...amPayload([podAlert('a')]), version: '3' },
+        /^not an Alertmanager v4 payload: version: must be "4"/,
+      ],
+      [{ ...amPayload([podAlert('a')]), alerts: [] }, /alerts: must contain at least one alert/],
+      [
+        amPayload([{ labels: { namespace: 'x' } }]),
+        /alerts\[0\]\.labels: must contain a non-empty "alertname"/,
+      ],
+      [
+        {
+          ...amPayload([podAlert('a')]),
+          alerts: [{ ...amPayload([podAlert('a')]).alerts[0], startsAt: 'yesterday' }],
+        },
+        /alerts\[0\]\.startsAt/,
+      ],
+      [[1, 2], /expected object/],
+      ['just text', /expected object/],
+    ];
+    for (const [body, message] of cases) expect(() => parseWebhook(body)).toThrow(message);
+  });
+});

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/db.ts';
+import { createIngest } from '../../electron/engine/store/ingest.ts';
+import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
+import { createQueries } from '../../electron/engine/store/queries.ts';
+import { createQueue, MAX_ATTEMPTS } from '../../electron/engine/store/queue.ts';
+import type { Alert } from '../../shared/alert.ts';
+import type { Context } from '../../shared/context.ts';
+import type { Report } from '../../shared/report.ts';
+import { tempDir } from '../helpers/engine.ts';
+
+function alert(
+  pod: string,
+  severity: string,
+  startsAt = '2026-11-26T03:00:00.000Z',
+  status: 'firing' | 'resolved' = 'firing',
+): Alert {
+  return {
+    fingerprint: `fp-${pod}`,
+    status,
+    labels: { alertname: 'KubePodCrashLooping', namespace: 'default', pod, severity },
+    annotations: {},
+    startsAt,
+    endsAt: status === 'resolved' ? '2026-11-26T03:10:00.000Z' : null,
+    generatorURL: '',
+    externalURL: '',
+    receiver: 'r',
+    groupKey: 'g',
+  };
+}
+
+const ctx: Context = {
+  target: { kind: 'pod', name: 'p', namespace: 'default' },
+  collectedAt: '2026-11-26T03:00:01.000Z',
+  pods: [],
+  events: [],
+  logs: [],
+  gaps: [],
+};
+const report = (source: 'rules' | 'llm'): Report => ({
+  source,
+  rootCause: {
+    category: 'OOMKilled',
+    explanation: 'Killed for memory. More text.',
+    confidence: 95,
+    evidence: ['OOMKilled'],
+  },
+  impact: 'x',
+  steps: [],
+  prevention: [],
+  findings: [],
+  createdAt: '2026-11-26T03:00:02.000Z',
+});
+
+function setup() {
+  const file = path.join(tempDir(), 'db.sqlite');
+  const db = openDatabase(file);
+  return {
+    file,
+    db,
+    ingest: createIngest(db, { source: 'webhook', clusterLabel: 'cluster' }),
+    queue: createQueue(db),
+    queries: createQueries(db),
+  };
+}
+
+describe('store', () => {
+  it('runs every migration once and records the schema version, in WAL mode', () => {
+    const { db, file } = setup();
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    const again = openDatabase(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+  });
+
+  it('refuses a database written by a newer version instead of damaging it', () => {
+    const { db, file } = setup();
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => openDatabase(file)).toThrow(/newer Oncall Scout/);
+  });
+
+  it('queues critical before warning before info, oldest first', () => {
+    const { ingest, queue } = setup();
+    ingest([alert('info-1', 'info'), alert('warn-1', 'warning')]);
+    ingest([alert('crit-1', 'critical'), alert('warn-2', 'warning', '2026-11-26T03:00:01.000Z')]);
+    const order = queue.pendingCollection(new Set(), 10).map((r) => JSON.parse(r.labels).pod);
+    expect(order).toEqual(['crit-1', 'warn-1', 'warn-2', 'info-1']);
+  });
+
+  it('a resolved alert cancels a queued analysis but keeps a finished report', () => {
+    const { ingest, queue, queries } = setup();
+    const [a, b] = ingest([alert('a', 'critical'), alert('b', 'critical')]).created;
+    expect(queue.startCollecting(b!)).toBe(true);
+    queue.finishRules(b!, ctx, report('rules'), false, { collectMs: 5, rulesMs: 1 });
+    const r = ingest([
+      alert('a', 'critical', undefined, 'resolved'),
+      alert('b', 'critical', undefined, 'resolved'),
+    ]);
+    expect(r.resolved).toEqual([a, b]);
+    expect(queries.summary(a!)).toMatchObject({ state: 'cancelled', status: 'resolved' });
+    expect(queries.summary(b!)).toMatchObject({ state: 'ready', status: 'resolved', category: 'OOMKilled' });
+  });
+
+  it('an alert first seen resolved is history, not work', () => {
+    const { ingest, queue } = setup();
+    const r = ingest([alert('x', 'critical', undefined, 'resolved')]);
+    expect(r).toMatchObject({ accepted: 1, created: [] });
+    expect(queue.pendingCollection(new Set(), 10)).toHaveLength(0);
+  });
+
+  it('the LLM report replaces the rules report as the current one; both are kept', () => {
+    const { ingest, queue, queries } = setup();
+    const [id] = ingest([alert('a', 'critical')]).created;
+    queue.startCollecting(id!);
+    expect(queue.finishRules(id!, ctx, report('rules'), true, { collectMs: 10, rulesMs: 0.5 })).toBe(true);
+    expect(queries.summary(id!)).toMatchObject({
+      state: 'diagnosing',
+      source: 'rules',
+      summary: 'Killed for memory.',
+    });
+    expect(queue.pendingLlm(new Set(), 5).map((r) => r.id)).toEqual([id]);
+    queue.finishLlm(id!, report('llm'), 1200);
+    const d = queries.detail(id!)!;
+    expect(d).toMatchObject({ state: 'ready', source: 'llm' });
+    expect(d.reports.map((r) => r.source)).toEqual(['rules', 'llm']);
+    expect(d.timings).toMatchObject({ collectMs: 10, llmMs: 1200, diagnoseMs: 1200.5 });
+    expect(d.timings.totalMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('after a crash, interrupted collections start over; a poison incident fails after MAX_ATTEMPTS', () => {
+    const { ingest, queue, queries } = setup();
+    const [id, poison] = ingest([alert('a', 'critical'), alert('poison', 'critical')]).created;
+    queue.startCollecting(id!);
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      queue.startCollecting(poison!);
+      if (i < MAX_ATTEMPTS - 1) queue.recover();
+    }
+    const r = queue.recover();
+    expect(r.failed).toBe(1);
+    expect(queries.summary(id!)!.state).toBe('received');
+    expect(queries.summary(poison!)!.state).toBe('failed');
+    expect(queries.detail(poison!)!.error).toMatch(/interrupted 3 times/);
+  });
+});
