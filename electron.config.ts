@@ -8,7 +8,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: resolve(import.meta.dirname, 'electron/main/index.ts') },
+      // The pipeline runs in a worker thread: a second entry, loaded by path at run time.
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          'pipeline-worker': resolve(import.meta.dirname, 'electron/engine/pipeline-worker.ts'),
+        },
+      },
     },
   },
   preload: {

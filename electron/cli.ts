@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Alert, WebhookAlert, WebhookPayload } from '../shared/alert.ts';
 import { analyzeOnce } from './engine/analyze.ts';
-import { DEFAULT_COLLECT } from './engine/collect/index.ts';
 import { createKubeProvider } from './engine/collect/kube.ts';
 import {
   ConfigError,
@@ -16,8 +15,10 @@ import {
 import { createEngine, type Engine } from './engine/engine.ts';
 import { labelsFingerprint } from './engine/intake/fingerprint.ts';
 import { alertsFromPayload, canonicalTime, endTime } from './engine/intake/normalize.ts';
+import { pipelineSettings } from './engine/pipeline.ts';
 import { reportMarkdown } from './engine/report-markdown.ts';
 import { createServer, listen } from './engine/server.ts';
+import { MAX_ATTEMPTS } from './engine/store/queue.ts';
 import { VERSION } from './engine/version.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,7 +104,7 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Starts engine + HTTP server; the first line printed is the contract: `listening on http://HOST:PORT`. */
+/** Starts engine + HTTP server; the last line printed is the contract: `listening on http://HOST:PORT`. */
 export async function startServe(
   config: EngineConfig,
   out: (line: string) => void = console.log,
@@ -119,8 +120,7 @@ export async function startServe(
   }
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
-  const resumed = engine.pipeline.start();
-  out(`listening on ${url}`);
+  const resumed = await engine.pipeline.start();
   out(`UI:       ${url}/?token=${engine.token}`);
   out(`webhook:  ${url}/webhook/alertmanager  (Authorization: Bearer ${engine.token})`);
   out(`data:     ${config.dataDir}`);
@@ -129,7 +129,10 @@ export async function startServe(
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
     out('note:     the UI is not built; run `npm run build:renderer` (npm run serve does it)');
   if (resumed.resumed) out(`resumed:  ${resumed.resumed} unfinished incident(s)`);
-  if (resumed.failed) out(`failed:   ${resumed.failed} incident(s) that interrupted the engine ${3} times`);
+  if (resumed.failed)
+    out(`failed:   ${resumed.failed} incident(s) that interrupted the engine ${MAX_ATTEMPTS} times`);
+  // Last, so whoever waits for this line finds everything above already printed.
+  out(`listening on ${url}`);
   return {
     engine,
     url,
@@ -208,25 +211,10 @@ async function analyzeCommand(argv: string[]): Promise<number> {
     context: config.context,
     clusterContexts: config.clusterContexts,
   });
-  const llm = config.llm
-    ? {
-        host: config.ollamaHost,
-        model: config.model,
-        temperature: config.temperature,
-        numCtx: config.numCtx,
-        firstTokenTimeoutMs: config.firstTokenTimeoutMs,
-        totalTimeoutMs: config.llmTimeoutMs,
-      }
-    : null;
+  const { llm, collect, clusterLabel } = pipelineSettings(config);
   const results = [];
   for (const alert of alerts) {
-    const r = await analyzeOnce(
-      alert,
-      kube,
-      { ...DEFAULT_COLLECT, readTimeoutMs: config.readTimeoutMs, deadlineMs: config.collectDeadlineMs },
-      llm,
-      config.clusterLabel,
-    );
+    const r = await analyzeOnce(alert, kube, collect, llm, clusterLabel);
     results.push({ alert, ...r });
   }
   if (values.json) {

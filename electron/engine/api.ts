@@ -3,7 +3,7 @@ import type { IncidentSummary } from '../../shared/incident.ts';
 import type { KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import type { EventBus } from './events.ts';
-import type { Pipeline } from './pipeline.ts';
+import type { PipelineControl } from './pipeline-host.ts';
 import type { Queries } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
 import { VERSION } from './version.ts';
@@ -22,7 +22,7 @@ export interface ApiDeps {
   config: EngineConfig;
   queries: Queries;
   queue: Queue;
-  pipeline: Pipeline;
+  pipeline: PipelineControl;
   kube: KubeProvider;
   bus: EventBus;
 }

@@ -2,11 +2,10 @@ import path from 'node:path';
 import type { Alert } from '../../shared/alert.ts';
 import type { ApiImpl } from '../../shared/api.ts';
 import { createApi } from './api.ts';
-import { DEFAULT_COLLECT } from './collect/index.ts';
 import { createKubeProvider, type KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { EventBus } from './events.ts';
-import { Pipeline } from './pipeline.ts';
+import { type PipelineControl, startPipelineHost } from './pipeline-host.ts';
 import { type Db, openDatabase } from './store/db.ts';
 import { createIngest, type IngestResult } from './store/ingest.ts';
 import { createQueries, type Queries } from './store/queries.ts';
@@ -22,7 +21,7 @@ export interface Engine {
   queries: Queries;
   queue: Queue;
   kube: KubeProvider;
-  pipeline: Pipeline;
+  pipeline: PipelineControl;
   /** Commits alerts and schedules their analysis; returns once they are on disk. */
   ingest(alerts: Alert[], source: string): IngestResult;
   close(): Promise<void>;
@@ -31,6 +30,8 @@ export interface Engine {
 export interface EngineOptions {
   /** better_sqlite3.node built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
+  /** The built pipeline worker (Electron); by default the TypeScript source via tsx. */
+  workerEntry?: string;
   log?: (msg: string) => void;
 }
 
@@ -47,27 +48,12 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     context: config.context,
     clusterContexts: config.clusterContexts,
   });
-  const pipeline = new Pipeline({
-    queue,
-    queries,
+  const pipeline = startPipelineHost({
+    config,
     bus,
-    kube,
-    collect: {
-      ...DEFAULT_COLLECT,
-      readTimeoutMs: config.readTimeoutMs,
-      deadlineMs: config.collectDeadlineMs,
-    },
-    llm: config.llm
-      ? {
-          host: config.ollamaHost,
-          model: config.model,
-          temperature: config.temperature,
-          numCtx: config.numCtx,
-          firstTokenTimeoutMs: config.firstTokenTimeoutMs,
-          totalTimeoutMs: config.llmTimeoutMs,
-        }
-      : null,
-    clusterLabel: config.clusterLabel,
+    queue,
+    nativeBinding: opts.nativeBinding,
+    workerEntry: opts.workerEntry,
     log: opts.log,
   });
   const ingestTx = createIngest(db, { source: 'webhook', clusterLabel: config.clusterLabel });
@@ -92,9 +78,11 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
       }
       const result = tx(alerts);
       if (result.resolved.length) pipeline.cancel(result.resolved);
-      for (const id of [...result.created, ...result.resolved]) {
-        const s = queries.summary(id);
-        if (s) bus.emit('incident', s);
+      if (bus.listening('incident')) {
+        for (const id of [...result.created, ...result.resolved]) {
+          const s = queries.summary(id);
+          if (s) bus.emit('incident', s);
+        }
       }
       if (result.created.length) pipeline.kick();
       return result;

@@ -14,6 +14,11 @@ export class EventBus {
     this.emitter.emit(name, payload);
   }
 
+  /** Lets producers skip building payloads nobody listens to (e.g. during an alert storm with no UI open). */
+  listening(name: ApiEventName): boolean {
+    return this.emitter.listenerCount(name) > 0;
+  }
+
   on<K extends ApiEventName>(name: K, fn: (payload: ApiEvent<K>) => void): () => void {
     this.emitter.on(name, fn);
     return () => this.emitter.off(name, fn);

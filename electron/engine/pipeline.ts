@@ -1,6 +1,8 @@
 import { collectWithRules, llmStage } from './analyze.ts';
 import type { CollectOptions } from './collect/index.ts';
+import { DEFAULT_COLLECT } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
+import type { EngineConfig } from './config.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
 import type { EventBus } from './events.ts';
 import type { Queries } from './store/queries.ts';
@@ -19,6 +21,30 @@ export interface PipelineOptions {
   collectConcurrency?: number;
   llmConcurrency?: number;
   log?: (msg: string) => void;
+}
+
+/** The pipeline's settings, derived from the engine's configuration. */
+export function pipelineSettings(
+  config: EngineConfig,
+): Pick<PipelineOptions, 'collect' | 'llm' | 'clusterLabel'> {
+  return {
+    collect: {
+      ...DEFAULT_COLLECT,
+      readTimeoutMs: config.readTimeoutMs,
+      deadlineMs: config.collectDeadlineMs,
+    },
+    llm: config.llm
+      ? {
+          host: config.ollamaHost,
+          model: config.model,
+          temperature: config.temperature,
+          numCtx: config.numCtx,
+          firstTokenTimeoutMs: config.firstTokenTimeoutMs,
+          totalTimeoutMs: config.llmTimeoutMs,
+        }
+      : null,
+    clusterLabel: config.clusterLabel,
+  };
 }
 
 /**
@@ -74,19 +100,6 @@ export class Pipeline {
     this.o.queue.release(interrupted);
   }
 
-  /** Resolves when nothing is queued or in flight (tests, `analyze`, benchmarks). */
-  async idle(timeoutMs = 60_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      const c = this.o.queue.counts();
-      const pendingLlm = this.o.llm ? c.diagnosing : 0;
-      if (!this.collecting.size && !this.diagnosing.size && !c.waiting && !c.collecting && !pendingLlm)
-        return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`pipeline not idle after ${timeoutMs} ms`);
-  }
-
   private track(p: Promise<void>): void {
     this.running.add(p);
     p.finally(() => {
@@ -123,6 +136,7 @@ export class Pipeline {
   }
 
   private emit(id: number): void {
+    if (!this.o.bus.listening('incident')) return;
     const s = this.o.queries.summary(id);
     if (s) this.o.bus.emit('incident', s);
   }

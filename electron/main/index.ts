@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     kubeconfig: process.env.KUBECONFIG || undefined,
     ollamaHost: process.env.OLLAMA_HOST || undefined,
   });
-  const engine = createEngine(config, { nativeBinding: nativeBinding(), log: (m) => console.error(m) });
+  const engine = createEngine(config, {
+    nativeBinding: nativeBinding(),
+    workerEntry: path.join(import.meta.dirname, 'pipeline-worker.js'),
+    log: (m) => console.error(m),
+  });
   const server = createServer(engine);
   try {
     const addr = await listen(server, config.host, config.port);
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
     // The window still works; only the webhook is unavailable (e.g. `serve` already runs on the port).
     console.error(`webhook not available: ${(err as Error).message}`);
   }
-  engine.pipeline.start();
+  await engine.pipeline.start();
   const outDir = path.join(import.meta.dirname, '..');
   let win = createMainWindow(outDir);
   registerIpc(engine.api, engine.bus, () => BrowserWindow.getAllWindows());

@@ -1,24 +1,23 @@
-import type * as k8s from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
 import type { Gap } from '../../../shared/context.ts';
 
 /**
  * client-node 1.x request options that attach an AbortSignal, so a timed-out read stops its socket.
- * The object API takes promise-style middleware at run time (it calls wrapOptions), though its
- * declared type is the observable one — hence the cast.
+ * The object API hands these straight to the observable layer, so the middleware returns Observables.
  */
 export function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
   return {
     middleware: [
       {
-        pre: async (ctx: { setSignal(s: AbortSignal): void }) => {
+        pre: (ctx: k8s.RequestContext) => {
           ctx.setSignal(signal);
-          return ctx;
+          return new k8s.Observable(Promise.resolve(ctx));
         },
-        post: async <T>(res: T) => res,
+        post: (res: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(res)),
       },
     ],
-    middlewareMergeStrategy: 'append' as const,
-  } as unknown as k8s.ConfigurationOptions;
+    middlewareMergeStrategy: 'append',
+  };
 }
 
 export class ReadTimeout extends Error {
@@ -123,6 +122,12 @@ export function explain(err: unknown, parent?: AbortSignal): { reason: string; f
     };
   }
   const message = e.message ?? String(err);
+  if (/HTTP protocol is not allowed/i.test(message)) {
+    return {
+      reason: 'the kubeconfig points at a plain http:// API server, which the Kubernetes client refuses',
+      fix: 'use the https endpoint, or (for `kubectl proxy`) set `insecure-skip-tls-verify: true` on that cluster in the kubeconfig',
+    };
+  }
   if (/exec|credential|token/i.test(message)) {
     return {
       reason: `getting credentials failed: ${message.slice(0, 300)}`,

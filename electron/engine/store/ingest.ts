@@ -1,7 +1,7 @@
 import type { Alert } from '../../../shared/alert.ts';
 import { normalizeSeverity, severityRank } from '../../../shared/alert.ts';
 import { describeTarget, targetFromLabels } from '../collect/target.ts';
-import type { Db } from './db.ts';
+import { type Db, durable, write } from './db.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -28,8 +28,7 @@ export function createIngest(db: Db, opts: IngestOptions) {
   const insertAlert = db.prepare(`
     INSERT OR IGNORE INTO alerts (fingerprint, starts_at, status, ends_at, labels, annotations, generator_url,
       external_url, receiver, group_key, source, received_at, incident_id)
-    VALUES (@fingerprint, @startsAt, @status, @endsAt, @labels, @annotations, @generatorURL, @externalURL,
-      @receiver, @groupKey, @source, @receivedAt, @incidentId)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const findIncident = db.prepare<
     [string, string],
     { id: number; state: string; resolved_at: string | null }
@@ -38,9 +37,7 @@ export function createIngest(db: Db, opts: IngestOptions) {
     INSERT INTO incidents (fingerprint, starts_at, alertname, severity, priority, namespace, cluster, target,
       labels, annotations, generator_url, external_url, receiver, group_key, state, received_at, updated_at,
       resolved_at, ends_at)
-    VALUES (@fingerprint, @startsAt, @alertname, @severity, @priority, @namespace, @cluster, @target,
-      @labels, @annotations, @generatorURL, @externalURL, @receiver, @groupKey, @state, @receivedAt, @receivedAt,
-      @resolvedAt, @endsAt)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertFts = db.prepare(
     'INSERT INTO incidents_fts (rowid, alertname, target, labels, annotations, diagnosis) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -55,33 +52,42 @@ export function createIngest(db: Db, opts: IngestOptions) {
     `UPDATE incidents SET state = 'ready' WHERE id = ? AND state = 'diagnosing' AND llm_pending = 0`,
   );
 
-  return db.transaction((alerts: Alert[]): IngestResult => {
+  const tx = db.transaction((alerts: Alert[]): IngestResult => {
     const result: IngestResult = { accepted: 0, duplicates: 0, created: [], resolved: [] };
     const receivedAt = now().toISOString();
     for (const alert of alerts) {
       const existing = findIncident.get(alert.fingerprint, alert.startsAt);
       const resolvedAt = alert.status === 'resolved' ? (alert.endsAt ?? receivedAt) : null;
+      const labels = JSON.stringify(alert.labels);
+      const annotations = JSON.stringify(alert.annotations);
       let incidentId = existing?.id;
       if (incidentId === undefined) {
         const target = targetFromLabels(alert.labels, opts.clusterLabel);
         const severity = normalizeSeverity(alert.labels.severity);
+        // Positional parameters: binding named ones from a large object costs more than the insert itself.
         incidentId = Number(
-          insertIncident.run({
-            ...alert,
-            labels: JSON.stringify(alert.labels),
-            annotations: JSON.stringify(alert.annotations),
-            alertname: alert.labels.alertname ?? 'unknown',
+          insertIncident.run(
+            alert.fingerprint,
+            alert.startsAt,
+            alert.labels.alertname ?? 'unknown',
             severity,
-            priority: severityRank(severity),
-            namespace: alert.labels.namespace ?? null,
-            cluster: target.cluster ?? null,
-            target: describeTarget(target),
+            severityRank(severity),
+            alert.labels.namespace ?? null,
+            target.cluster ?? null,
+            describeTarget(target),
+            labels,
+            annotations,
+            alert.generatorURL,
+            alert.externalURL,
+            alert.receiver,
+            alert.groupKey,
             // An alert first seen already resolved is history, not work.
-            state: resolvedAt ? 'cancelled' : 'received',
+            resolvedAt ? 'cancelled' : 'received',
+            receivedAt,
             receivedAt,
             resolvedAt,
-            endsAt: alert.endsAt,
-          }).lastInsertRowid,
+            alert.endsAt,
+          ).lastInsertRowid,
         );
         insertFts.run(
           incidentId,
@@ -95,14 +101,21 @@ export function createIngest(db: Db, opts: IngestOptions) {
         );
         if (!resolvedAt) result.created.push(incidentId);
       }
-      const inserted = insertAlert.run({
-        ...alert,
-        labels: JSON.stringify(alert.labels),
-        annotations: JSON.stringify(alert.annotations),
-        source: opts.source,
+      const inserted = insertAlert.run(
+        alert.fingerprint,
+        alert.startsAt,
+        alert.status,
+        alert.endsAt,
+        labels,
+        annotations,
+        alert.generatorURL,
+        alert.externalURL,
+        alert.receiver,
+        alert.groupKey,
+        opts.source,
         receivedAt,
         incidentId,
-      });
+      );
       if (inserted.changes === 0) {
         result.duplicates++;
         continue;
@@ -116,4 +129,7 @@ export function createIngest(db: Db, opts: IngestOptions) {
     }
     return result;
   });
+  // IMMEDIATE: the pipeline thread writes through its own connection; taking the write lock up front
+  // avoids the snapshot upgrade that SQLite refuses (SQLITE_BUSY) instead of waiting for.
+  return (alerts: Alert[]): IngestResult => durable(db, () => write(() => tx.immediate(alerts)));
 }

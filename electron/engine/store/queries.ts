@@ -1,7 +1,7 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Feedback, FeedbackVerdict, IncidentDetail, IncidentSummary } from '../../../shared/incident.ts';
 import type { Category, Report } from '../../../shared/report.ts';
-import type { Db } from './db.ts';
+import { type Db, write } from './db.ts';
 import { type IncidentRow, toAlert, toSummary } from './rows.ts';
 
 export interface ListFilter {
@@ -124,9 +124,12 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       id: number,
       f: { verdict: FeedbackVerdict; note?: string; category?: Category; by?: string },
     ) {
-      db.prepare(
+      const stmt = db.prepare(
         'INSERT INTO feedback (incident_id, verdict, note, category, by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(id, f.verdict, f.note ?? null, f.category ?? null, f.by ?? null, now().toISOString());
+      );
+      write(() =>
+        stmt.run(id, f.verdict, f.note ?? null, f.category ?? null, f.by ?? null, now().toISOString()),
+      );
       return this.summary(id);
     },
   };

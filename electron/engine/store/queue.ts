@@ -1,6 +1,6 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Report } from '../../../shared/report.ts';
-import type { Db } from './db.ts';
+import { type Db, immediate, write } from './db.ts';
 import type { IncidentRow } from './rows.ts';
 
 /** How often an incident may be picked up again after the engine died while working on it. */
@@ -68,6 +68,37 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     );
   };
 
+  const setRulesState = db.prepare(
+    `UPDATE incidents SET state = @state, llm_pending = @pending, updated_at = @now WHERE id = @id`,
+  );
+  /** Stores the context and the rules report together, so a restart never sees one without the other. */
+  const finishRulesTx = immediate(
+    db,
+    (
+      id: number,
+      contextJson: string,
+      collectedAt: string,
+      report: Report,
+      llmWanted: boolean,
+      t: { collectMs: number; rulesMs: number },
+    ) => {
+      saveContext.run(id, contextJson, collectedAt);
+      saveReport(id, report);
+      const row = get.get(id)!;
+      const wantLlm = llmWanted && !row.resolved_at;
+      setRulesState.run({ id, state: wantLlm ? 'diagnosing' : 'ready', pending: wantLlm ? 1 : 0, now: ts() });
+      upsertTimings.run({
+        id,
+        collectMs: t.collectMs,
+        rulesMs: t.rulesMs,
+        llmMs: null,
+        diagnoseMs: wantLlm ? null : t.rulesMs,
+        totalMs: wantLlm ? null : Date.parse(ts()) - Date.parse(row.received_at),
+      });
+      return wantLlm;
+    },
+  );
+
   return {
     get: (id: number) => get.get(id),
 
@@ -88,40 +119,23 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
 
     /** Claims an incident for collection; false if another worker or a resolve got there first. */
     startCollecting(id: number): boolean {
-      return bumpAttempt.run(ts(), id).changes === 1;
+      return write(() => bumpAttempt.run(ts(), id)).changes === 1;
     },
 
     /** Stores the context and the rules report together, so a restart never sees one without the other. */
-    finishRules: db.transaction(
-      (
-        id: number,
-        context: Context,
-        report: Report,
-        llmWanted: boolean,
-        t: { collectMs: number; rulesMs: number },
-      ) => {
-        saveContext.run(id, JSON.stringify(context), context.collectedAt);
-        saveReport(id, report);
-        const row = get.get(id)!;
-        const wantLlm = llmWanted && !row.resolved_at;
-        db.prepare(
-          `UPDATE incidents SET state = @state, llm_pending = @pending, updated_at = @now WHERE id = @id`,
-        ).run({ id, state: wantLlm ? 'diagnosing' : 'ready', pending: wantLlm ? 1 : 0, now: ts() });
-        const total = wantLlm ? null : Date.parse(ts()) - Date.parse(row.received_at);
-        upsertTimings.run({
-          id,
-          collectMs: t.collectMs,
-          rulesMs: t.rulesMs,
-          llmMs: null,
-          diagnoseMs: wantLlm ? null : t.rulesMs,
-          totalMs: total,
-        });
-        return wantLlm;
-      },
-    ),
+    finishRules(
+      id: number,
+      context: Context,
+      report: Report,
+      llmWanted: boolean,
+      t: { collectMs: number; rulesMs: number },
+    ): boolean {
+      // Serialise before taking the write lock: the intake on the other connection waits for it.
+      return finishRulesTx(id, JSON.stringify(context), context.collectedAt, report, llmWanted, t);
+    },
 
     /** The LLM's turn is over: its report (if any) replaces the rules report as the current one. */
-    finishLlm: db.transaction((id: number, report: Report, llmMs: number) => {
+    finishLlm: immediate(db, (id: number, report: Report, llmMs: number) => {
       saveReport(id, report);
       const row = get.get(id)!;
       db.prepare(
@@ -141,9 +155,10 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     }),
 
     fail(id: number, error: string): void {
-      db.prepare(
+      const stmt = db.prepare(
         `UPDATE incidents SET state = 'failed', llm_pending = 0, error = ?, updated_at = ? WHERE id = ? AND state NOT IN ('ready', 'cancelled')`,
-      ).run(error, ts(), id);
+      );
+      write(() => stmt.run(error, ts(), id));
     },
 
     loadContext(id: number): Context | null {
@@ -153,14 +168,11 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
 
     /** Puts an incident back at the start of the pipeline (engineer asked for a fresh analysis). */
     requeue(id: number): boolean {
-      return (
-        db
-          .prepare(
-            `UPDATE incidents SET state = 'received', llm_pending = 0, attempts = 0, error = NULL, updated_at = ?
-             WHERE id = ? AND state IN ('ready', 'failed', 'cancelled')`,
-          )
-          .run(ts(), id).changes === 1
+      const stmt = db.prepare(
+        `UPDATE incidents SET state = 'received', llm_pending = 0, attempts = 0, error = NULL, updated_at = ?
+         WHERE id = ? AND state IN ('ready', 'failed', 'cancelled')`,
       );
+      return write(() => stmt.run(ts(), id)).changes === 1;
     },
 
     /**
@@ -168,7 +180,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
      * engine MAX_ATTEMPTS times is failed rather than retried forever.
      */
     recover(): { resumed: number; failed: number } {
-      return db.transaction(() => {
+      return immediate(db, () => {
         const failed = db
           .prepare(
             `UPDATE incidents SET state = 'failed', llm_pending = 0, updated_at = @now,
@@ -198,7 +210,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
       const stmt = db.prepare(
         `UPDATE incidents SET state = 'received', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'collecting'`,
       );
-      for (const id of ids) stmt.run(ts(), id);
+      for (const id of ids) write(() => stmt.run(ts(), id));
     },
 
     counts(): { waiting: number; collecting: number; diagnosing: number } {
@@ -212,7 +224,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     },
 
     setStateIf: (id: number, from: string, state: string) =>
-      setState.run({ id, from, state, now: ts() }).changes === 1,
+      write(() => setState.run({ id, from, state, now: ts() })).changes === 1,
   };
 }
 

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ApiEvent, ApiEventName } from '../../shared/api.ts';
+import { createKubeProvider } from './collect/kube.ts';
+import type { EngineConfig } from './config.ts';
+import { EventBus } from './events.ts';
+import { Pipeline, pipelineSettings } from './pipeline.ts';
+import { openDatabase } from './store/db.ts';
+import { createQueries } from './store/queries.ts';
+import { createQueue } from './store/queue.ts';
+
+/**
+ * The pipeline's own thread: collection, rules and the LLM run here on their own SQLite connection, so
+ * the main thread stays free for the webhook and the UI (Alertmanager must get its 200 in milliseconds
+ * even while ten incidents are being analysed).
+ */
+export type ToWorker =
+  | { type: 'start' }
+  | { type: 'kick' }
+  | { type: 'cancel'; ids: number[] }
+  | { type: 'stop' };
+export type FromWorker =
+  | { type: 'started'; resumed: number; failed: number }
+  | { type: 'event'; name: ApiEventName; payload: unknown }
+  | { type: 'log'; message: string }
+  | { type: 'stopped' };
+
+export interface WorkerData {
+  config: EngineConfig;
+  nativeBinding?: string;
+}
+
+/** Forwards the pipeline's events to the main thread, which owns the subscribers. */
+class ForwardingBus extends EventBus {
+  override emit<K extends ApiEventName>(name: K, payload: ApiEvent<K>): void {
+    post({ type: 'event', name, payload });
+  }
+  override listening(): boolean {
+    return true;
+  }
+}
+
+function post(msg: FromWorker): void {
+  parentPort!.postMessage(msg);
+}
+
+const { config, nativeBinding } = workerData as WorkerData & { entry?: string };
+const db = openDatabase(path.join(config.dataDir, 'oncall-scout.db'), { nativeBinding });
+const pipeline = new Pipeline({
+  ...pipelineSettings(config),
+  queue: createQueue(db),
+  queries: createQueries(db),
+  bus: new ForwardingBus(),
+  kube: createKubeProvider({
+    kubeconfig: config.kubeconfig,
+    context: config.context,
+    clusterContexts: config.clusterContexts,
+  }),
+  log: (message) => post({ type: 'log', message }),
+});
+
+parentPort!.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'start':
+      post({ type: 'started', ...pipeline.start() });
+      break;
+    case 'kick':
+      pipeline.kick();
+      break;
+    case 'cancel':
+      pipeline.cancel(msg.ids);
+      break;
+    case 'stop':
+      void pipeline.stop().then(() => {
+        db.close();
+        post({ type: 'stopped' });
+      });
+      break;
+  }
+});
