@@ -72,7 +72,9 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
       if (!failure) {
         const done = once('stopped');
         send({ type: 'stop' });
-        await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+        clearTimeout(timer);
       }
       await worker.terminate();
     },

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ApiEvent, ApiEventName } from '../../shared/api.ts';
@@ -42,6 +43,16 @@ class ForwardingBus extends EventBus {
 
 function post(msg: FromWorker): void {
   parentPort!.postMessage(msg);
+}
+
+// On Linux a thread has its own nice value (setpriority on "process 0" is the calling thread), so the
+// analysis yields the CPU to the webhook thread under load. Elsewhere it would renice the whole app.
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(10);
+  } catch {
+    // not permitted (containers): the pipeline just runs at normal priority
+  }
 }
 
 const { config, nativeBinding } = workerData as WorkerData & { entry?: string };

@@ -109,6 +109,7 @@ export class Pipeline {
   }
 
   private pump(): void {
+    this.o.queue.indexNew();
     const maxCollect = this.o.collectConcurrency ?? 4;
     const maxLlm = this.o.llmConcurrency ?? 1;
     if (this.collecting.size < maxCollect) {

@@ -2,12 +2,15 @@
  * Webhook intake under load, while the engine is busy: collection running against the stand-in API
  * server and the stand-in Ollama streaming slowly. Prints p50/p99 latency of 50-alert payloads and the
  * sustained alerts/s. Run with `npm run bench`.
+ *
+ * Three processes: this load generator (does nothing else, so its clock is honest), the stand-ins
+ * (fakes-process.ts) and `oncall-scout serve`.
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { startFakeOllama } from '../fakes/ollama.ts';
+import { createInterface } from 'node:readline';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { spawnServe } from '../helpers/cli-process.ts';
-import { scenarioCluster } from '../helpers/cluster.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 import { amPayload } from '../helpers/payload.ts';
 
@@ -43,16 +46,33 @@ async function post(url: string, body: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/** Starts the stand-ins in their own process (see fakes-process.ts). */
+async function startFakes() {
+  const script = new URL('./fakes-process.ts', import.meta.url).pathname;
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, 'oom-jvm-heap'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: proc.stdout! }).once('line', resolve),
+  );
+  const urls = JSON.parse(line) as { kubeconfig: string; kube: string; ollama: string };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
+  return { ...urls, stop };
+}
+
 async function main() {
-  const { kube, kubeconfig } = await scenarioCluster([loadScenario('oom-jvm-heap')]);
-  const ollama = await startFakeOllama({ tokenDelayMs: 40, firstTokenDelayMs: 500 });
+  const fakes = await startFakes();
   const app = await spawnServe([
     '--data-dir',
     tempDir(),
     '--kubeconfig',
-    kubeconfig,
+    fakes.kubeconfig,
     '--ollama-host',
-    ollama.url,
+    fakes.ollama,
     '--token',
     TEST_TOKEN,
   ]);
@@ -73,12 +93,17 @@ async function main() {
     );
     const seconds = (performance.now() - t0) / 1000;
     conc.sort((a, b) => a - b);
-    const streaming = ollama.requests.length;
+    const status = (await (
+      await fetch(`${app.url}/api/status`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })
+    ).json()) as {
+      queue: { waiting: number; collecting: number; diagnosing: number };
+    };
 
-    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-    console.log(`machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${os.platform()}`);
     console.log(
-      `payloads of ${PER_PAYLOAD} alerts; LLM busy (${streaming} slow streamed requests so far), collection running`,
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${os.platform()}`,
+    );
+    console.log(
+      `payloads of ${PER_PAYLOAD} alerts, sent while the engine collects (4 at a time) and the LLM streams slowly; queue at the end: ${status.queue.waiting} waiting, ${status.queue.collecting} collecting, ${status.queue.diagnosing} waiting for the LLM`,
     );
     console.log(
       `sequential (${SEQUENTIAL} payloads): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms (target p99 <= 10 ms)`,
@@ -88,8 +113,7 @@ async function main() {
     );
   } finally {
     await app.stop();
-    await kube.close();
-    await ollama.close();
+    await fakes.stop();
   }
 }
 

@@ -44,7 +44,7 @@ async function fire(engine: Engine, name: string, status: 'firing' | 'resolved' 
   return r.created[0] ?? r.resolved[0]!;
 }
 
-async function finished(engine: Engine, id: number, timeoutMs = 10_000): Promise<IncidentDetail> {
+async function finished(engine: Engine, id: number, timeoutMs = 20_000): Promise<IncidentDetail> {
   return waitFor(
     () => {
       const d = engine.queries.detail(id);

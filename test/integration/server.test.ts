@@ -121,8 +121,13 @@ describe('API', () => {
       state: 'received',
     });
 
-    const found = await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents?q=checkout`);
-    expect(found.body.items.map((i) => i.id)).toEqual([item.id]);
+    // The pipeline's thread keeps the search index; it indexes new incidents within a moment.
+    await engine.pipeline.start();
+    const found = await waitFor(async () => {
+      const r = await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents?q=checkout`);
+      return r.body.items.length ? r.body.items : null;
+    });
+    expect(found.map((i) => i.id)).toEqual([item.id]);
     const odd = await getJson<{ items: unknown[] }>(
       `${srv.url}/api/incidents?q=${encodeURIComponent('"unbalanced AND (')}`,
     );

@@ -8,6 +8,11 @@ export type Db = Database.Database;
 export interface OpenOptions {
   /** Path of a better_sqlite3.node built for another runtime (Electron's ABI). */
   nativeBinding?: string;
+  /**
+   * Whether this connection copies the WAL back into the database when it grows. Only the pipeline's
+   * connection does: a checkpoint inside the intake's commit would stall the webhook for milliseconds.
+   */
+  checkpoints?: boolean;
 }
 
 /**
@@ -24,6 +29,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   // No SQLite busy handler: it sleeps in steps of 1, 2, 5, 10… ms, which alone would break the webhook's
   // latency budget. Writers retry in write() with 0.2 ms waits instead.
   db.pragma('busy_timeout = 0');
+  db.pragma('cache_size = -32768');
+  db.pragma('mmap_size = 268435456');
+  if (opts.checkpoints === false) db.pragma('wal_autocheckpoint = 0');
   migrate(db);
   return db;
 }

@@ -25,10 +25,9 @@ export interface IngestOptions {
  */
 export function createIngest(db: Db, opts: IngestOptions) {
   const now = opts.now ?? (() => new Date());
-  const insertAlert = db.prepare(`
-    INSERT OR IGNORE INTO alerts (fingerprint, starts_at, status, ends_at, labels, annotations, generator_url,
-      external_url, receiver, group_key, source, received_at, incident_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertAlert = db.prepare(
+    'INSERT OR IGNORE INTO alerts (incident_id, status, ends_at, source, received_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const findIncident = db.prepare<
     [string, string],
     { id: number; state: string; resolved_at: string | null }
@@ -38,9 +37,6 @@ export function createIngest(db: Db, opts: IngestOptions) {
       labels, annotations, generator_url, external_url, receiver, group_key, state, received_at, updated_at,
       resolved_at, ends_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertFts = db.prepare(
-    'INSERT INTO incidents_fts (rowid, alertname, target, labels, annotations, diagnosis) VALUES (?, ?, ?, ?, ?, ?)',
-  );
   const resolveIncident = db.prepare(`
     UPDATE incidents SET resolved_at = @resolvedAt, ends_at = @endsAt, updated_at = @now,
       state = CASE WHEN state = 'received' THEN 'cancelled' ELSE state END,
@@ -58,12 +54,11 @@ export function createIngest(db: Db, opts: IngestOptions) {
     for (const alert of alerts) {
       const existing = findIncident.get(alert.fingerprint, alert.startsAt);
       const resolvedAt = alert.status === 'resolved' ? (alert.endsAt ?? receivedAt) : null;
-      const labels = JSON.stringify(alert.labels);
-      const annotations = JSON.stringify(alert.annotations);
       let incidentId = existing?.id;
       if (incidentId === undefined) {
         const target = targetFromLabels(alert.labels, opts.clusterLabel);
         const severity = normalizeSeverity(alert.labels.severity);
+        // Not indexed for search here: the pipeline thread does that (store/search-index.ts).
         // Positional parameters: binding named ones from a large object costs more than the insert itself.
         incidentId = Number(
           insertIncident.run(
@@ -75,8 +70,8 @@ export function createIngest(db: Db, opts: IngestOptions) {
             alert.labels.namespace ?? null,
             target.cluster ?? null,
             describeTarget(target),
-            labels,
-            annotations,
+            JSON.stringify(alert.labels),
+            JSON.stringify(alert.annotations),
             alert.generatorURL,
             alert.externalURL,
             alert.receiver,
@@ -89,33 +84,9 @@ export function createIngest(db: Db, opts: IngestOptions) {
             alert.endsAt,
           ).lastInsertRowid,
         );
-        insertFts.run(
-          incidentId,
-          alert.labels.alertname ?? '',
-          describeTarget(target),
-          Object.entries(alert.labels)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' '),
-          Object.values(alert.annotations).join(' '),
-          '',
-        );
         if (!resolvedAt) result.created.push(incidentId);
       }
-      const inserted = insertAlert.run(
-        alert.fingerprint,
-        alert.startsAt,
-        alert.status,
-        alert.endsAt,
-        labels,
-        annotations,
-        alert.generatorURL,
-        alert.externalURL,
-        alert.receiver,
-        alert.groupKey,
-        opts.source,
-        receivedAt,
-        incidentId,
-      );
+      const inserted = insertAlert.run(incidentId, alert.status, alert.endsAt, opts.source, receivedAt);
       if (inserted.changes === 0) {
         result.duplicates++;
         continue;

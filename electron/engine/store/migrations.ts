@@ -5,22 +5,16 @@
 export const MIGRATIONS: readonly string[] = [
   // 1: the spine
   `
+  -- One row per delivery that changed something (first firing, resolution); the dedupe key is
+  -- sequential (incident_id), so recording a delivery touches one index page, not a random one.
   CREATE TABLE alerts (
     id            INTEGER PRIMARY KEY,
-    fingerprint   TEXT NOT NULL,
-    starts_at     TEXT NOT NULL,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
     status        TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
     ends_at       TEXT,
-    labels        TEXT NOT NULL,
-    annotations   TEXT NOT NULL,
-    generator_url TEXT NOT NULL,
-    external_url  TEXT NOT NULL,
-    receiver      TEXT NOT NULL,
-    group_key     TEXT NOT NULL,
     source        TEXT NOT NULL,
     received_at   TEXT NOT NULL,
-    incident_id   INTEGER NOT NULL REFERENCES incidents(id),
-    UNIQUE (fingerprint, starts_at, status)
+    UNIQUE (incident_id, status)
   );
 
   CREATE TABLE incidents (

@@ -2,6 +2,7 @@ import type { Context } from '../../../shared/context.ts';
 import type { Report } from '../../../shared/report.ts';
 import { type Db, immediate, write } from './db.ts';
 import type { IncidentRow } from './rows.ts';
+import { createSearchIndex } from './search-index.ts';
 
 /** How often an incident may be picked up again after the engine died while working on it. */
 export const MAX_ATTEMPTS = 3;
@@ -38,7 +39,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
   const setDiagnosis = db.prepare(`
     UPDATE incidents SET category = @category, confidence = @confidence, source = @source, summary = @summary,
       updated_at = @now WHERE id = @id`);
-  const setFtsDiagnosis = db.prepare('UPDATE incidents_fts SET diagnosis = ? WHERE rowid = ?');
+  const search = createSearchIndex(db);
   const upsertTimings = db.prepare(`
     INSERT INTO timings (incident_id, collect_ms, rules_ms, llm_ms, diagnose_ms, total_ms)
     VALUES (@id, @collectMs, @rulesMs, @llmMs, @diagnoseMs, @totalMs)
@@ -57,14 +58,14 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
       summary: oneLine(report.rootCause.explanation),
       now: ts(),
     });
-    setFtsDiagnosis.run(
+    search.setDiagnosis(
+      id,
       [
         report.rootCause.category,
         report.rootCause.explanation,
         report.impact,
         ...report.rootCause.evidence,
       ].join(' '),
-      id,
     );
   };
 
@@ -101,6 +102,9 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
 
   return {
     get: (id: number) => get.get(id),
+
+    /** Indexes newly arrived incidents for full-text search. */
+    indexNew: () => search.catchUp(),
 
     /** Incidents waiting for collection, best first, skipping those already being worked on. */
     pendingCollection(exclude: ReadonlySet<number>, limit: number): IncidentRow[] {
