@@ -110,13 +110,137 @@ export const LogInfo = z.object({
 });
 export type LogInfo = z.infer<typeof LogInfo>;
 
+const quantities = z.record(z.string(), z.string());
+
+/** A Deployment/StatefulSet/DaemonSet/ReplicaSet/Job/CronJob and where its rollout stands. */
+export const WorkloadInfo = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  /** Owner chain from the pod up, e.g. ["ReplicaSet/checkout-7d9f8b6c5", "Deployment/checkout"]. */
+  chain: z.array(z.string()).default([]),
+  replicas: z
+    .object({
+      desired: z.number(),
+      ready: z.number(),
+      available: z.number(),
+      updated: z.number(),
+    })
+    .optional(),
+  selector: z.string().optional(),
+  conditions: z.array(PodCondition).default([]),
+  /** The newest ReplicaSet (or revision) against the one before: the "what changed" question. */
+  rollout: z
+    .object({
+      current: z.object({
+        name: z.string(),
+        revision: z.string().optional(),
+        createdAt: z.string().optional(),
+        images: z.array(z.string()),
+      }),
+      previous: z
+        .object({
+          name: z.string(),
+          revision: z.string().optional(),
+          createdAt: z.string().optional(),
+          images: z.array(z.string()),
+        })
+        .optional(),
+      /** Human-readable differences: "image app: v1.4.2 → v1.5.0", "env added: CACHE_SIZE", "limits.memory app: 512Mi → 1Gi". */
+      changes: z.array(z.string()).default([]),
+    })
+    .optional(),
+  /** Jobs: status conditions (BackoffLimitExceeded, DeadlineExceeded), failed/succeeded counts. */
+  job: z
+    .object({
+      active: z.number(),
+      succeeded: z.number(),
+      failed: z.number(),
+      backoffLimit: z.number().optional(),
+      activeDeadlineSeconds: z.number().optional(),
+    })
+    .optional(),
+});
+export type WorkloadInfo = z.infer<typeof WorkloadInfo>;
+
+export const NodeInfo = z.object({
+  name: z.string(),
+  conditions: z.array(PodCondition.extend({ lastHeartbeat: z.string().optional() })),
+  taints: z.array(z.string()).default([]),
+  unschedulable: z.boolean().default(false),
+  allocatable: quantities.default({}),
+  /** Sum of the requests of the pods scheduled on the node. */
+  requested: quantities.default({}),
+  kubeletVersion: z.string().optional(),
+  /** Pods on the node that are not Running/Succeeded or not ready. */
+  failingPods: z.array(z.string()).default([]),
+});
+export type NodeInfo = z.infer<typeof NodeInfo>;
+
+export const PvcInfo = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  phase: z.string(),
+  storageClass: z.string().optional(),
+  volumeName: z.string().optional(),
+  capacity: z.string().optional(),
+  accessModes: z.array(z.string()).default([]),
+});
+export type PvcInfo = z.infer<typeof PvcInfo>;
+
+export const ServiceInfo = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  selector: z.string().optional(),
+  readyEndpoints: z.number(),
+  notReadyEndpoints: z.number(),
+});
+export type ServiceInfo = z.infer<typeof ServiceInfo>;
+
+/** metrics.k8s.io usage (working set for memory), when the cluster serves it. */
+export const PodUsage = z.object({
+  pod: z.string(),
+  containers: z.array(z.object({ name: z.string(), cpu: z.string(), memory: z.string() })),
+});
+
 export const Context = z.object({
   target: Target,
   collectedAt: z.string(),
   kubeContext: z.string().optional(),
+  /** The pods looked at, the worst first (the alert's own pod, or the unhealthy pods of the workload). */
   pods: z.array(PodInfo),
   events: z.array(EventInfo),
   logs: z.array(LogInfo),
+  workload: WorkloadInfo.optional(),
+  nodes: z.array(NodeInfo).default([]),
+  pvcs: z.array(PvcInfo).default([]),
+  service: ServiceInfo.optional(),
+  usage: z.array(PodUsage).default([]),
+  /** Healthy pods of the same workload, by name: context for "is it all replicas or one?". */
+  siblings: z
+    .array(z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number() }))
+    .default([]),
   gaps: z.array(Gap),
+  /**
+   * The context as the LLM sees it: redacted, compressed and fitted to the token budget. Built once by
+   * the collector, so the prompt, the store, the UI and Feishu all show the same safe text.
+   */
+  digest: z.string().optional(),
+  digestTokens: z.number().optional(),
 });
 export type Context = z.infer<typeof Context>;
+
+export function emptyContext(target: Target, collectedAt: string): Context {
+  return {
+    target,
+    collectedAt,
+    pods: [],
+    events: [],
+    logs: [],
+    nodes: [],
+    pvcs: [],
+    usage: [],
+    siblings: [],
+    gaps: [],
+  };
+}

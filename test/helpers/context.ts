@@ -2,7 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { eventInfo, podInfo } from '../../electron/engine/collect/convert.ts';
 import { logPlan } from '../../electron/engine/collect/pods.ts';
 import { targetFromLabels } from '../../electron/engine/collect/target.ts';
-import type { Context } from '../../shared/context.ts';
+import { type Context, emptyContext } from '../../shared/context.ts';
 import type { Scenario } from '../fixtures/scenarios/index.ts';
 
 /**
@@ -14,7 +14,7 @@ export function podContext(s: Scenario): Context {
   const raw = s.objects.find(
     (o) => o.kind === 'Pod' && o.metadata.name === target.name && o.metadata.namespace === target.namespace,
   );
-  const ctx: Context = { target, collectedAt: s.now, pods: [], events: [], logs: [], gaps: [] };
+  const ctx: Context = emptyContext(target, s.now);
   if (!raw)
     return { ...ctx, gaps: [{ what: `pod ${target.namespace}/${target.name}`, reason: 'not found' }] };
   const pod = podInfo(raw as unknown as k8s.V1Pod);

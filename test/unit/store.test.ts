@@ -6,7 +6,7 @@ import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { createQueries } from '../../electron/engine/store/queries.ts';
 import { createQueue, MAX_ATTEMPTS } from '../../electron/engine/store/queue.ts';
 import type { Alert } from '../../shared/alert.ts';
-import type { Context } from '../../shared/context.ts';
+import { type Context, emptyContext } from '../../shared/context.ts';
 import type { Report } from '../../shared/report.ts';
 import { tempDir } from '../helpers/engine.ts';
 
@@ -30,14 +30,10 @@ function alert(
   };
 }
 
-const ctx: Context = {
-  target: { kind: 'pod', name: 'p', namespace: 'default' },
-  collectedAt: '2026-11-26T03:00:01.000Z',
-  pods: [],
-  events: [],
-  logs: [],
-  gaps: [],
-};
+const ctx: Context = emptyContext(
+  { kind: 'pod', name: 'p', namespace: 'default' },
+  '2026-11-26T03:00:01.000Z',
+);
 const report = (source: 'rules' | 'llm'): Report => ({
   source,
   rootCause: {

@@ -1,4 +1,4 @@
-import type { Context, Gap, Target } from '../../../shared/context.ts';
+import { type Context, emptyContext, type Gap, type Target } from '../../../shared/context.ts';
 import { type KubeProvider, KubeSetupError } from './kube.ts';
 import { readPod } from './pods.ts';
 
@@ -26,14 +26,7 @@ export async function collect(
   opts: CollectOptions = DEFAULT_COLLECT,
   signal?: AbortSignal,
 ): Promise<Context> {
-  const ctx: Context = {
-    target,
-    collectedAt: new Date().toISOString(),
-    pods: [],
-    events: [],
-    logs: [],
-    gaps: [],
-  };
+  const ctx: Context = emptyContext(target, new Date().toISOString());
   let clients: ReturnType<KubeProvider['forCluster']>;
   try {
     clients = kube.forCluster(target.cluster);
