@@ -104,9 +104,12 @@ export const LogInfo = z.object({
   container: z.string(),
   previous: z.boolean(),
   text: z.string(),
-  /** Lines in the text as read (before any folding for the prompt). */
+  /** Lines in the log as read from the cluster (before folding). */
   lineCount: z.number(),
+  /** The read hit the line or byte limit: older lines exist that were not fetched. */
   truncated: z.boolean(),
+  /** For a folded log: the original line number of each line of `text` (0 for "[… n lines …]" markers). */
+  lineNumbers: z.array(z.number()).optional(),
 });
 export type LogInfo = z.infer<typeof LogInfo>;
 
@@ -202,6 +205,7 @@ export const PodUsage = z.object({
   pod: z.string(),
   containers: z.array(z.object({ name: z.string(), cpu: z.string(), memory: z.string() })),
 });
+export type PodUsage = z.infer<typeof PodUsage>;
 
 export const Context = z.object({
   target: Target,

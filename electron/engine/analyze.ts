@@ -1,9 +1,9 @@
 import type { Alert } from '../../shared/alert.ts';
 import type { Context } from '../../shared/context.ts';
 import type { Finding, Report } from '../../shared/report.ts';
+import { buildDigest } from './collect/digest.ts';
 import { type CollectOptions, collect } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
-import { renderContext } from './collect/render.ts';
 import { targetFromLabels } from './collect/target.ts';
 import { llmDiagnose } from './diagnose/llm-report.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
@@ -55,7 +55,9 @@ export async function llmStage(
 ): Promise<{ report: Report; llmMs: number; failed: boolean; unexpected?: Error }> {
   const t0 = performance.now();
   try {
-    const run = await llmDiagnose(alert, rules.findings, renderContext(context), llm, onToken, signal);
+    // Contexts stored before digests existed get one now, with the default budget.
+    const digest = context.digest ?? buildDigest(context, 6_000).text;
+    const run = await llmDiagnose(alert, rules.findings, digest, llm, onToken, signal);
     return { report: run.report, llmMs: Math.round(performance.now() - t0), failed: false };
   } catch (err) {
     const expected = err instanceof LlmError;

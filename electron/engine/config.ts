@@ -19,6 +19,8 @@ export const EngineConfig = z
     llm: z.boolean().default(true),
     temperature: z.number().min(0).max(2).default(0.3),
     numCtx: z.number().int().min(2048).max(262_144).default(8192),
+    /** Tokens of cluster context in the prompt; default: num_ctx minus room for instructions and answer. */
+    contextBudget: z.number().int().min(500).max(250_000).optional(),
     firstTokenTimeoutMs: z.number().int().positive().default(60_000),
     llmTimeoutMs: z.number().int().positive().default(180_000),
     readTimeoutMs: z.number().int().positive().default(5_000),

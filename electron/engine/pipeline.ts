@@ -23,6 +23,11 @@ export interface PipelineOptions {
   log?: (msg: string) => void;
 }
 
+/** Room left for the cluster context in num_ctx: the system prompt, the alert, the hints and the answer take ~2,200. */
+export function contextBudget(config: Pick<EngineConfig, 'numCtx' | 'contextBudget'>): number {
+  return config.contextBudget ?? Math.max(1_000, config.numCtx - 2_192);
+}
+
 /** The pipeline's settings, derived from the engine's configuration. */
 export function pipelineSettings(
   config: EngineConfig,

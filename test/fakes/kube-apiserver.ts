@@ -192,6 +192,7 @@ const RESOURCES: ResourceDef[] = [
     categories: ALL,
     subresources: [scale, status('ReplicaSet')],
   }),
+  res('apps/v1', 'controllerrevisions', 'ControllerRevision', true),
   res('apps/v1', 'statefulsets', 'StatefulSet', true, {
     shortNames: ['sts'],
     categories: ALL,

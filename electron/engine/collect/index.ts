@@ -1,24 +1,33 @@
 import { type Context, emptyContext, type Gap, type Target } from '../../../shared/context.ts';
+import { buildDigest } from './digest.ts';
 import { type KubeProvider, KubeSetupError } from './kube.ts';
-import { readPod } from './pods.ts';
+import { compressLog, DEFAULT_COMPRESS } from './logs.ts';
+import { Reader } from './reader.ts';
+import { redact, redactDeep } from './redact.ts';
+import { collectTarget } from './targets.ts';
 
 export interface CollectOptions {
   readTimeoutMs: number;
   deadlineMs: number;
   logTailLines: number;
   logLimitBytes: number;
+  /** Tokens the digest may use (the model's context minus the prompt and the answer). */
+  budgetTokens: number;
 }
 
 export const DEFAULT_COLLECT: CollectOptions = {
   readTimeoutMs: 5_000,
   deadlineMs: 15_000,
-  logTailLines: 2_000,
-  logLimitBytes: 512 * 1024,
+  // Whole logs up to the kubelet's default rotation size: the cause is often thousands of lines up.
+  logTailLines: 50_000,
+  logLimitBytes: 10 * 1024 * 1024,
+  budgetTokens: 6_000,
 };
 
 /**
  * Gathers what an engineer would look at for the alert's target. Never throws: whatever could not be
- * read is a gap in the context, so the incident still gets a report that says what is missing.
+ * read is a gap in the context, so the incident still gets a report that says what is missing. The
+ * result is redacted, its logs folded, and its digest fitted to the token budget — here, once.
  */
 export async function collect(
   target: Target,
@@ -27,37 +36,42 @@ export async function collect(
   signal?: AbortSignal,
 ): Promise<Context> {
   const ctx: Context = emptyContext(target, new Date().toISOString());
-  let clients: ReturnType<KubeProvider['forCluster']>;
   try {
-    clients = kube.forCluster(target.cluster);
+    const clients = kube.forCluster(target.cluster);
     ctx.kubeContext = clients.context;
+    const deadline = AbortSignal.timeout(opts.deadlineMs);
+    const reader = new Reader(
+      clients,
+      opts.readTimeoutMs,
+      signal ? AbortSignal.any([signal, deadline]) : deadline,
+      ctx.gaps,
+    );
+    await collectTarget(reader, ctx, { logTailLines: opts.logTailLines, logLimitBytes: opts.logLimitBytes });
   } catch (err) {
     ctx.gaps.push(setupGap(err));
-    return ctx;
   }
-  const deadline = AbortSignal.timeout(opts.deadlineMs);
-  const all = signal ? AbortSignal.any([signal, deadline]) : deadline;
-  const readOpts = {
-    timeoutMs: opts.readTimeoutMs,
-    signal: all,
-    logTailLines: opts.logTailLines,
-    logLimitBytes: opts.logLimitBytes,
-  };
+  return finish(ctx, opts.budgetTokens);
+}
 
-  if (target.kind === 'pod' && target.name && target.namespace) {
-    const ev = await readPod(clients, target.namespace, target.name, readOpts);
-    if (ev.pod) ctx.pods.push(ev.pod);
-    ctx.events.push(...ev.events);
-    ctx.logs.push(...ev.logs);
-    ctx.gaps.push(...ev.gaps);
-  } else {
-    ctx.gaps.push({
-      what: `${target.kind} ${target.name ?? ''}`.trim(),
-      reason: `collection for ${target.kind} targets is not supported yet; only pod alerts are collected`,
-    });
-  }
-  ctx.collectedAt = new Date().toISOString();
-  return ctx;
+/** Dedupes and orders events, folds logs, redacts secrets, and builds the budgeted digest. */
+export function finish(raw: Context, budgetTokens: number): Context {
+  const seen = new Set<string>();
+  const events = raw.events
+    .filter((e) => {
+      const key = `${e.object}|${e.reason}|${e.message}|${e.lastSeen}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''));
+  const logs = raw.logs.map((log) => {
+    const c = compressLog(log.text, DEFAULT_COMPRESS);
+    return { ...log, text: redact(c.text), lineNumbers: c.lineNumbers };
+  });
+  const { logs: _l, ...rest } = raw;
+  const ctx: Context = { ...redactDeep({ ...rest, events }), logs, collectedAt: new Date().toISOString() };
+  const digest = buildDigest(ctx, budgetTokens);
+  return { ...ctx, digest: digest.text, digestTokens: digest.tokens };
 }
 
 function setupGap(err: unknown): Gap {

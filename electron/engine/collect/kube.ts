@@ -18,6 +18,8 @@ export interface KubeClients {
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
   batch: k8s.BatchV1Api;
+  metrics: k8s.Metrics;
+  authz: k8s.AuthorizationV1Api;
   config: k8s.KubeConfig;
 }
 
@@ -96,6 +98,8 @@ export function clientsFor(base: k8s.KubeConfig, context: string): KubeClients {
     core: kc.makeApiClient(k8s.CoreV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),
     batch: kc.makeApiClient(k8s.BatchV1Api),
+    metrics: new k8s.Metrics(kc),
+    authz: kc.makeApiClient(k8s.AuthorizationV1Api),
     config: kc,
   };
 }

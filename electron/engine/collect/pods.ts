@@ -1,22 +1,18 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { EventInfo, Gap, LogInfo, PodInfo } from '../../../shared/context.ts';
+import type { EventInfo, LogInfo, PodInfo } from '../../../shared/context.ts';
 import { eventInfo, podInfo } from './convert.ts';
-import type { KubeClients } from './kube.ts';
-import { read, withSignal } from './read.ts';
+import { withSignal } from './read.ts';
+import type { Reader } from './reader.ts';
 
-export interface PodReadOptions {
-  timeoutMs: number;
-  signal: AbortSignal;
+export interface LogLimits {
   logTailLines: number;
   logLimitBytes: number;
 }
 
 export interface PodEvidence {
   pod?: PodInfo;
-  raw?: k8s.V1Pod;
   events: EventInfo[];
   logs: LogInfo[];
-  gaps: Gap[];
 }
 
 /** Which logs are worth reading for a container, following the kubelet's own rules (PROTOCOLS §2.2). */
@@ -27,54 +23,36 @@ export function logPlan(c: PodInfo['containers'][number]): { current: boolean; p
   return { current: c.state.kind === 'running' || c.state.kind === 'terminated', previous: crashed };
 }
 
-/** Everything about one pod: its status, its events, current and previous logs — reads in parallel. */
-export async function readPod(
-  kube: KubeClients,
-  namespace: string,
-  name: string,
-  o: PodReadOptions,
-): Promise<PodEvidence> {
-  const out: PodEvidence = { events: [], logs: [], gaps: [] };
-  const got = await read(
-    `pod ${namespace}/${name}`,
-    o.timeoutMs,
-    (signal) => kube.core.readNamespacedPod({ name, namespace }, withSignal(signal)),
-    o.signal,
+export async function readPod(r: Reader, namespace: string, name: string): Promise<k8s.V1Pod | undefined> {
+  return r.get(`pod ${namespace}/${name}`, (s) =>
+    r.kube.core.readNamespacedPod({ name, namespace }, withSignal(s)),
   );
-  if (!got.value) {
-    out.gaps.push(got.gap!);
-    return out;
-  }
-  return { ...(await readPodDetails(kube, got.value, o)), raw: got.value };
 }
 
-export async function readPodDetails(
-  kube: KubeClients,
-  raw: k8s.V1Pod,
-  o: PodReadOptions,
-): Promise<PodEvidence> {
+/**
+ * One pod's events (selected by uid, as `kubectl describe` does) and the current and previous logs of
+ * every container — init containers included — all read in parallel.
+ */
+export async function readPodDetails(r: Reader, raw: k8s.V1Pod, limits: LogLimits): Promise<PodEvidence> {
   const pod = podInfo(raw);
-  const out: PodEvidence = { pod, raw, events: [], logs: [], gaps: [] };
+  const out: PodEvidence = { pod, events: [], logs: [] };
   const { name, namespace, uid } = pod;
   const tasks: Promise<void>[] = [];
 
   tasks.push(
-    read(
-      `events of pod ${namespace}/${name}`,
-      o.timeoutMs,
-      (signal) =>
-        kube.core.listNamespacedEvent(
+    r
+      .get(`events of pod ${namespace}/${name}`, (s) =>
+        r.kube.core.listNamespacedEvent(
           {
             namespace,
             fieldSelector: `involvedObject.name=${name},involvedObject.namespace=${namespace},involvedObject.uid=${uid}`,
           },
-          withSignal(signal),
+          withSignal(s),
         ),
-      o.signal,
-    ).then((r) => {
-      if (r.gap) out.gaps.push(r.gap);
-      else out.events.push(...sortEvents(r.value!.items.map(eventInfo)));
-    }),
+      )
+      .then((list) => {
+        out.events.push(...(list?.items ?? []).map(eventInfo));
+      }),
   );
 
   for (const c of pod.containers) {
@@ -82,47 +60,37 @@ export async function readPodDetails(
     for (const previous of [false, true]) {
       if (previous ? !plan.previous : !plan.current) continue;
       tasks.push(
-        read(
-          `${previous ? 'previous ' : ''}logs of ${namespace}/${name} container ${c.name}`,
-          o.timeoutMs,
-          (signal) =>
-            kube.core.readNamespacedPodLog(
+        r
+          .get(`${previous ? 'previous ' : ''}logs of ${namespace}/${name} container ${c.name}`, (s) =>
+            r.kube.core.readNamespacedPodLog(
               {
                 name,
                 namespace,
                 container: c.name,
                 previous,
-                tailLines: o.logTailLines,
-                limitBytes: o.logLimitBytes,
+                tailLines: limits.logTailLines,
+                limitBytes: limits.logLimitBytes,
               },
-              withSignal(signal),
+              withSignal(s),
             ),
-          o.signal,
-        ).then((r) => {
-          if (r.gap) {
-            out.gaps.push(r.gap);
-            return;
-          }
-          const text = typeof r.value === 'string' ? r.value : String(r.value ?? '');
-          const lineCount = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-          out.logs.push({
-            pod: name,
-            container: c.name,
-            previous,
-            text,
-            lineCount,
-            truncated: lineCount >= o.logTailLines || Buffer.byteLength(text) >= o.logLimitBytes,
-          });
-        }),
+          )
+          .then((value) => {
+            if (value === undefined) return;
+            const text = typeof value === 'string' ? value : String(value);
+            const lineCount = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+            out.logs.push({
+              pod: name,
+              container: c.name,
+              previous,
+              text,
+              lineCount,
+              truncated: lineCount >= limits.logTailLines || Buffer.byteLength(text) >= limits.logLimitBytes,
+            });
+          }),
       );
     }
   }
   await Promise.all(tasks);
   out.logs.sort((a, b) => a.container.localeCompare(b.container) || Number(b.previous) - Number(a.previous));
   return out;
-}
-
-/** Newest last, the way `kubectl describe` lists them. */
-function sortEvents(events: EventInfo[]): EventInfo[] {
-  return events.sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''));
 }

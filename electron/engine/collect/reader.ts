@@ -1,0 +1,33 @@
+import type { Gap } from '../../../shared/context.ts';
+import type { KubeClients } from './kube.ts';
+import { read } from './read.ts';
+
+/**
+ * One collection's access to the cluster: every read has the per-read timeout and the collection's
+ * deadline, and a failure becomes a gap in the context instead of an exception.
+ */
+export class Reader {
+  constructor(
+    readonly kube: KubeClients,
+    private readonly timeoutMs: number,
+    readonly signal: AbortSignal,
+    private readonly gaps: Gap[],
+  ) {}
+
+  /** A read whose failure the report must mention. */
+  async get<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+    const r = await read(what, this.timeoutMs, fn, this.signal);
+    if (r.gap) this.gaps.push(r.gap);
+    return r.value;
+  }
+
+  /** A read of something that may legitimately be absent (metrics-server, endpoints): no gap. */
+  async optional<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+    const r = await read(what, this.timeoutMs, fn, this.signal);
+    return r.value;
+  }
+
+  gap(g: Gap): void {
+    this.gaps.push(g);
+  }
+}

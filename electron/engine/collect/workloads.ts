@@ -1,0 +1,241 @@
+import type * as k8s from '@kubernetes/client-node';
+import type { WorkloadInfo } from '../../../shared/context.ts';
+import { clean, iso } from './convert.ts';
+import { withSignal } from './read.ts';
+import type { Reader } from './reader.ts';
+import { selectorString } from './selectors.ts';
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
+
+export interface Workload {
+  kind: WorkloadKind;
+  obj: k8s.V1Deployment | k8s.V1StatefulSet | k8s.V1DaemonSet | k8s.V1ReplicaSet | k8s.V1Job | k8s.V1CronJob;
+  /** Owner chain from the pod up. */
+  chain: string[];
+}
+
+/** Reads one workload object by kind. */
+export async function readWorkload(r: Reader, kind: WorkloadKind, namespace: string, name: string) {
+  const what = `${kind.toLowerCase()} ${namespace}/${name}`;
+  const o = (signal: AbortSignal) => withSignal(signal);
+  switch (kind) {
+    case 'Deployment':
+      return r.get(what, (s) => r.kube.apps.readNamespacedDeployment({ name, namespace }, o(s)));
+    case 'StatefulSet':
+      return r.get(what, (s) => r.kube.apps.readNamespacedStatefulSet({ name, namespace }, o(s)));
+    case 'DaemonSet':
+      return r.get(what, (s) => r.kube.apps.readNamespacedDaemonSet({ name, namespace }, o(s)));
+    case 'ReplicaSet':
+      return r.get(what, (s) => r.kube.apps.readNamespacedReplicaSet({ name, namespace }, o(s)));
+    case 'Job':
+      return r.get(what, (s) => r.kube.batch.readNamespacedJob({ name, namespace }, o(s)));
+    case 'CronJob':
+      return r.get(what, (s) => r.kube.batch.readNamespacedCronJob({ name, namespace }, o(s)));
+  }
+}
+
+const KNOWN = new Set<string>(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+function controllerOf(meta: k8s.V1ObjectMeta | undefined): k8s.V1OwnerReference | undefined {
+  return meta?.ownerReferences?.find((o) => o.controller) ?? meta?.ownerReferences?.[0];
+}
+
+/**
+ * Walks pod → ReplicaSet → Deployment (or Job → CronJob, StatefulSet, DaemonSet) and returns the
+ * top-most workload, the one an engineer would roll back or scale.
+ */
+export async function ownerWorkload(r: Reader, pod: k8s.V1Pod): Promise<Workload | undefined> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const chain: string[] = [];
+  let ref = controllerOf(pod.metadata);
+  let found: Workload | undefined;
+  for (let depth = 0; ref && depth < 3 && KNOWN.has(ref.kind); depth++) {
+    chain.push(`${ref.kind}/${ref.name}`);
+    const obj = await readWorkload(r, ref.kind as WorkloadKind, namespace, ref.name);
+    if (!obj) break;
+    found = { kind: ref.kind as WorkloadKind, obj, chain: [...chain] };
+    ref = controllerOf(obj.metadata);
+  }
+  return found;
+}
+
+export function workloadSelector(w: Workload): string | undefined {
+  if (w.kind === 'CronJob') return undefined;
+  return selectorString((w.obj as k8s.V1Deployment).spec?.selector);
+}
+
+function conditions(
+  list: Array<{ type: string; status: string; reason?: string; message?: string }> | undefined,
+) {
+  return (list ?? []).map((c) =>
+    clean({ type: c.type, status: c.status, reason: c.reason, message: c.message }),
+  );
+}
+
+export function workloadInfo(w: Workload): WorkloadInfo {
+  const meta = w.obj.metadata!;
+  const base = {
+    kind: w.kind,
+    name: meta.name ?? '',
+    namespace: meta.namespace ?? '',
+    chain: w.chain.length ? w.chain : [`${w.kind}/${meta.name}`],
+    selector: workloadSelector(w),
+    conditions: [] as WorkloadInfo['conditions'],
+  };
+  switch (w.kind) {
+    case 'Deployment': {
+      const d = w.obj as k8s.V1Deployment;
+      return {
+        ...base,
+        conditions: conditions(d.status?.conditions),
+        replicas: {
+          desired: d.spec?.replicas ?? 1,
+          ready: d.status?.readyReplicas ?? 0,
+          available: d.status?.availableReplicas ?? 0,
+          updated: d.status?.updatedReplicas ?? 0,
+        },
+      };
+    }
+    case 'StatefulSet': {
+      const s = w.obj as k8s.V1StatefulSet;
+      return {
+        ...base,
+        conditions: conditions(s.status?.conditions),
+        replicas: {
+          desired: s.spec?.replicas ?? 1,
+          ready: s.status?.readyReplicas ?? 0,
+          available: s.status?.availableReplicas ?? 0,
+          updated: s.status?.updatedReplicas ?? 0,
+        },
+      };
+    }
+    case 'DaemonSet': {
+      const ds = w.obj as k8s.V1DaemonSet;
+      return {
+        ...base,
+        conditions: conditions(ds.status?.conditions),
+        replicas: {
+          desired: ds.status?.desiredNumberScheduled ?? 0,
+          ready: ds.status?.numberReady ?? 0,
+          available: ds.status?.numberAvailable ?? 0,
+          updated: ds.status?.updatedNumberScheduled ?? 0,
+        },
+      };
+    }
+    case 'ReplicaSet': {
+      const rs = w.obj as k8s.V1ReplicaSet;
+      return {
+        ...base,
+        conditions: conditions(rs.status?.conditions),
+        replicas: {
+          desired: rs.spec?.replicas ?? 1,
+          ready: rs.status?.readyReplicas ?? 0,
+          available: rs.status?.availableReplicas ?? 0,
+          updated: rs.status?.fullyLabeledReplicas ?? 0,
+        },
+      };
+    }
+    case 'Job': {
+      const j = w.obj as k8s.V1Job;
+      return {
+        ...base,
+        conditions: conditions(j.status?.conditions),
+        job: clean({
+          active: j.status?.active ?? 0,
+          succeeded: j.status?.succeeded ?? 0,
+          failed: j.status?.failed ?? 0,
+          backoffLimit: j.spec?.backoffLimit,
+          activeDeadlineSeconds: j.spec?.activeDeadlineSeconds,
+        }),
+      };
+    }
+    case 'CronJob':
+      return base;
+  }
+}
+
+const revisionOf = (rs: k8s.V1ReplicaSet) =>
+  Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+
+/** The newest ReplicaSet of a Deployment against the one before it: what changed in the last rollout. */
+export async function deploymentRollout(r: Reader, d: k8s.V1Deployment): Promise<WorkloadInfo['rollout']> {
+  const namespace = d.metadata?.namespace ?? '';
+  const list = await r.get(`replicasets of deployment ${namespace}/${d.metadata?.name}`, (s) =>
+    r.kube.apps.listNamespacedReplicaSet(
+      { namespace, labelSelector: selectorString(d.spec?.selector) },
+      withSignal(s),
+    ),
+  );
+  const owned = (list?.items ?? [])
+    .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid))
+    .sort((a, b) => revisionOf(b) - revisionOf(a));
+  const [current, previous] = owned;
+  if (!current) return undefined;
+  const summary = (rs: k8s.V1ReplicaSet) =>
+    clean({
+      name: rs.metadata?.name ?? '',
+      revision: rs.metadata?.annotations?.['deployment.kubernetes.io/revision'],
+      createdAt: iso(rs.metadata?.creationTimestamp),
+      images: (rs.spec?.template?.spec?.containers ?? []).map((c) => `${c.name}=${c.image}`),
+    });
+  return clean({
+    current: summary(current),
+    previous: previous ? summary(previous) : undefined,
+    changes: previous ? templateChanges(previous.spec?.template, current.spec?.template) : [],
+  });
+}
+
+/** Human-readable differences between two pod templates: images, env keys, resources, command. */
+export function templateChanges(
+  before: k8s.V1PodTemplateSpec | undefined,
+  after: k8s.V1PodTemplateSpec | undefined,
+): string[] {
+  const changes: string[] = [];
+  const a = new Map(
+    [...(before?.spec?.initContainers ?? []), ...(before?.spec?.containers ?? [])].map((c) => [c.name, c]),
+  );
+  const b = new Map(
+    [...(after?.spec?.initContainers ?? []), ...(after?.spec?.containers ?? [])].map((c) => [c.name, c]),
+  );
+  for (const [name, c] of b) {
+    const old = a.get(name);
+    if (!old) {
+      changes.push(`container added: ${name} (${c.image})`);
+      continue;
+    }
+    if (old.image !== c.image) changes.push(`image ${name}: ${old.image} → ${c.image}`);
+    const envA = new Set((old.env ?? []).map((e) => e.name));
+    const envB = new Set((c.env ?? []).map((e) => e.name));
+    const added = [...envB].filter((e) => !envA.has(e));
+    const removed = [...envA].filter((e) => !envB.has(e));
+    if (added.length) changes.push(`env added in ${name}: ${added.join(', ')}`);
+    if (removed.length) changes.push(`env removed from ${name}: ${removed.join(', ')}`);
+    const changedValues = (c.env ?? []).filter((e) => {
+      const prev = (old.env ?? []).find((p) => p.name === e.name);
+      return prev && e.value !== undefined && prev.value !== undefined && prev.value !== e.value;
+    });
+    if (changedValues.length)
+      changes.push(`env changed in ${name}: ${changedValues.map((e) => e.name).join(', ')}`);
+    for (const kind of ['requests', 'limits'] as const) {
+      const ra = (old.resources?.[kind] ?? {}) as Record<string, string>;
+      const rb = (c.resources?.[kind] ?? {}) as Record<string, string>;
+      for (const res of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+        if (String(ra[res] ?? 'none') !== String(rb[res] ?? 'none')) {
+          changes.push(`${kind}.${res} ${name}: ${ra[res] ?? 'none'} → ${rb[res] ?? 'none'}`);
+        }
+      }
+    }
+    if (JSON.stringify(old.command ?? []) !== JSON.stringify(c.command ?? [])) {
+      changes.push(
+        `command ${name}: ${(old.command ?? []).join(' ') || '(image default)'} → ${(c.command ?? []).join(' ') || '(image default)'}`,
+      );
+    }
+    if (JSON.stringify(old.args ?? []) !== JSON.stringify(c.args ?? [])) {
+      changes.push(
+        `args ${name}: ${(old.args ?? []).join(' ') || '(none)'} → ${(c.args ?? []).join(' ') || '(none)'}`,
+      );
+    }
+  }
+  for (const name of a.keys()) if (!b.has(name)) changes.push(`container removed: ${name}`);
+  return changes;
+}
