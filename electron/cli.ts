@@ -47,6 +47,8 @@ Usage:
   oncall-scout demo    [flags]              the same against a simulated cluster with sample alerts firing
   oncall-scout analyze --alert FILE [--json] [flags]
                                             diagnose one alert (Alertmanager payload or alert JSON) and print the report
+  oncall-scout doctor  [--namespace NS] [--json] [flags]
+                                            check cluster access (which reads are allowed), Ollama and the model, Feishu
 
 Flags (environment in brackets):
   --host HOST            listen address (127.0.0.1)
@@ -225,6 +227,19 @@ async function analyzeCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function doctorCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...ENGINE_FLAGS, namespace: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
+    strict: true,
+  });
+  if (values.help) return usage(0);
+  const { runDoctor, formatChecks } = await import('./engine/doctor.ts');
+  const checks = await runDoctor(configFromFlags(values), values.namespace);
+  console.log(values.json ? JSON.stringify(checks, null, 2) : formatChecks(checks));
+  return checks.some((c) => c.essential && !c.ok) ? 1 : 0;
+}
+
 async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv);
   if (values.help) return usage(0);
@@ -255,6 +270,8 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest);
       case 'analyze':
         return await analyzeCommand(rest);
+      case 'doctor':
+        return await doctorCommand(rest);
       case '--version':
       case 'version':
         console.log(VERSION);

@@ -6,6 +6,7 @@ import { type CollectOptions, collect } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
 import { targetFromLabels } from './collect/target.ts';
 import { llmDiagnose } from './diagnose/llm-report.ts';
+import { contextBudget } from './config.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
 import { runRules } from './diagnose/rules/index.ts';
 import { rulesReport } from './diagnose/rules-report.ts';
@@ -55,8 +56,11 @@ export async function llmStage(
 ): Promise<{ report: Report; llmMs: number; failed: boolean; unexpected?: Error }> {
   const t0 = performance.now();
   try {
-    // Contexts stored before digests existed get one now, with the default budget.
-    const digest = context.digest ?? buildDigest(context, 6_000).text;
+    // The digest was fitted when collected; if the model turned out smaller (or the context predates
+    // digests), fit it again rather than let Ollama truncate the prompt silently.
+    const budget = contextBudget({ numCtx: llm.numCtx });
+    const digest =
+      context.digest && (context.digestTokens ?? Number.POSITIVE_INFINITY) <= budget ? context.digest : buildDigest(context, budget).text;
     const run = await llmDiagnose(alert, rules.findings, digest, llm, onToken, signal);
     return { report: run.report, llmMs: Math.round(performance.now() - t0), failed: false };
   } catch (err) {

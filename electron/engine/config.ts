@@ -38,6 +38,11 @@ export const EngineConfig = z
 export type EngineConfig = z.infer<typeof EngineConfig>;
 export type EngineConfigInput = z.input<typeof EngineConfig>;
 
+/** Room left for the cluster context in num_ctx: the system prompt, the alert, the hints and the answer take ~2,200. */
+export function contextBudget(config: { numCtx: number; contextBudget?: number }): number {
+  return config.contextBudget ?? Math.max(1_000, config.numCtx - 2_192);
+}
+
 export function defaultDataDir(): string {
   const home = os.homedir();
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'oncall-scout');

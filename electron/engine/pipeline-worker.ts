@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ApiEvent, ApiEventName } from '../../shared/api.ts';
 import { createKubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
+import { modelInfo } from './diagnose/ollama.ts';
 import { EventBus } from './events.ts';
 import { Pipeline, pipelineSettings } from './pipeline.ts';
 import { openDatabase } from './store/db.ts';
@@ -70,9 +71,24 @@ const pipeline = new Pipeline({
   log: (message) => post({ type: 'log', message }),
 });
 
+/** The model's trained context length, from /api/show, sizes num_ctx and the digest (best effort). */
+async function fitModel(): Promise<void> {
+  if (!config.llm) return;
+  try {
+    const info = await Promise.race([
+      modelInfo(config.ollamaHost, config.model),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 3_000).unref()),
+    ]);
+    if (info.contextLength) pipeline.fitModel(info.contextLength, config);
+  } catch {
+    // Ollama not up yet: the configured num_ctx stands; the LLM step reports the real problem.
+  }
+}
+
 parentPort!.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'start':
+      pipeline.holdLlmUntil(fitModel());
       post({ type: 'started', ...pipeline.start() });
       break;
     case 'kick':

@@ -2,7 +2,7 @@ import { collectWithRules, llmStage } from './analyze.ts';
 import type { CollectOptions } from './collect/index.ts';
 import { DEFAULT_COLLECT } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
-import type { EngineConfig } from './config.ts';
+import { contextBudget, type EngineConfig } from './config.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
 import type { EventBus } from './events.ts';
 import type { Queries } from './store/queries.ts';
@@ -21,11 +21,6 @@ export interface PipelineOptions {
   collectConcurrency?: number;
   llmConcurrency?: number;
   log?: (msg: string) => void;
-}
-
-/** Room left for the cluster context in num_ctx: the system prompt, the alert, the hints and the answer take ~2,200. */
-export function contextBudget(config: Pick<EngineConfig, 'numCtx' | 'contextBudget'>): number {
-  return config.contextBudget ?? Math.max(1_000, config.numCtx - 2_192);
 }
 
 /** The pipeline's settings, derived from the engine's configuration. */
@@ -66,7 +61,7 @@ export class Pipeline {
   private stopped = false;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly o: PipelineOptions) {}
+  constructor(private o: PipelineOptions) {}
 
   start(): { resumed: number; failed: number } {
     const r = this.o.queue.recover();
@@ -76,6 +71,24 @@ export class Pipeline {
     this.timer.unref();
     this.kick();
     return r;
+  }
+
+  private llmGate: Promise<void> = Promise.resolve();
+
+  /** LLM calls wait for this (the model's context length, read at start), collection does not. */
+  holdLlmUntil(ready: Promise<void>): void {
+    this.llmGate = ready.catch(() => {});
+  }
+
+  /**
+   * Sizes the prompt to the model: num_ctx never above what the model was trained for (Ollama clamps it
+   * anyway, and silently truncates what does not fit), and the context budget follows.
+   */
+  fitModel(contextLength: number, config: Pick<EngineConfig, 'numCtx' | 'contextBudget'>): void {
+    if (!this.o.llm || !(contextLength > 0)) return;
+    const numCtx = Math.min(config.numCtx, contextLength);
+    this.o.llm = { ...this.o.llm, numCtx };
+    this.o.collect = { ...this.o.collect, budgetTokens: contextBudget({ numCtx, contextBudget: config.contextBudget }) };
   }
 
   /** Starts whatever work is waiting, soon (coalesced so a burst of intake schedules one pass). */
@@ -172,6 +185,7 @@ export class Pipeline {
       this.emit(id);
       return;
     }
+    await this.llmGate;
     const onToken = (text: string) => this.o.bus.emit('token', { id, text });
     const r = await llmStage(detail.alert, detail.context, rules, this.o.llm!, onToken, signal);
     if (this.stopped) return; // still pending in the store: the next start asks the LLM again

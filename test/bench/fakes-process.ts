@@ -2,12 +2,19 @@
  * The stand-ins (API server loaded with one scenario, slow Ollama) in their own process, so the load
  * generator's timings are not delayed by the stand-ins' own work. Prints one JSON line with their
  * addresses, then runs until killed.
+ *
+ * Arguments: <scenario> [<Ollama ms per token>] [<API latency ms>]; the environment variable
+ * BENCH_BIG_LOG=<lines> adds a pod whose log has that many lines (for the prompt-size benchmark).
  */
 import { startFakeOllama } from '../fakes/ollama.ts';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
+import { addBigLogPod } from './big-log.ts';
 
-const { kube, kubeconfig } = await scenarioCluster([loadScenario(process.argv[2] ?? 'oom-jvm-heap')]);
+const { kube, kubeconfig } = await scenarioCluster([loadScenario(process.argv[2] ?? 'oom-jvm-heap')], {
+  latencyMs: Number(process.argv[4] ?? 0),
+});
+if (process.env.BENCH_BIG_LOG) addBigLogPod(kube, Number(process.env.BENCH_BIG_LOG));
 const ollama = await startFakeOllama({ tokenDelayMs: Number(process.argv[3] ?? 40), firstTokenDelayMs: 500 });
 console.log(JSON.stringify({ kubeconfig, kube: kube.url, ollama: ollama.url }));
 const stop = async () => {

@@ -100,6 +100,20 @@ describe('pipeline against the stand-in cluster and Ollama', () => {
     }
   });
 
+  it('fits num_ctx to the model: never above the context length /api/show reports', async () => {
+    const small = await startFakeOllama({ contextLength: 4096 });
+    const engine = await engineWith(true, small.url);
+    try {
+      await finished(engine, await fire(engine, 'crashloop-go-panic'));
+      expect(small.requests[0]!.options).toMatchObject({ num_ctx: 4096 });
+      // The digest shrank with it: 4,096 minus room for the instructions and the answer.
+      expect(engine.queries.detail(1)!.context!.digestTokens).toBeLessThanOrEqual(1_904);
+    } finally {
+      await engine.close();
+      await small.close();
+    }
+  });
+
   it('Ollama down: the rules report stands and says how to start Ollama', async () => {
     const engine = await engineWith(true, 'http://127.0.0.1:9');
     try {

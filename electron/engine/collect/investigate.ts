@@ -6,7 +6,7 @@ import { type LogLimits, readPodDetails } from './pods.ts';
 import { withSignal } from './read.ts';
 import type { Reader } from './reader.ts';
 import { rankPods } from './selectors.ts';
-import { deploymentRollout, ownerWorkload, type Workload, workloadInfo } from './workloads.ts';
+import { type Workload, workloadAround, workloadDetails } from './workloads.ts';
 
 /** How many pods of a workload are read closely (events, logs); the rest are listed as siblings. */
 export const DETAILED_PODS = 3;
@@ -21,7 +21,7 @@ export async function investigatePods(
   ctx: Context,
   pods: k8s.V1Pod[],
   limits: LogLimits,
-  opts: { workload?: Workload; detailed?: number } = {},
+  opts: { workload?: Workload; detailed?: number; siblings?: boolean } = {},
 ): Promise<void> {
   const ranked = rankPods(pods);
   const chosen = ranked.slice(0, opts.detailed ?? DETAILED_PODS);
@@ -40,21 +40,16 @@ export async function investigatePods(
 
   const podReads = chosen.map((p) => readPodDetails(r, p, limits));
   const workloadRead = (async () => {
-    const w = opts.workload ?? (chosen[0] ? await ownerWorkload(r, chosen[0]) : undefined);
-    if (!w) return;
-    const info = workloadInfo(w);
-    if (w.kind === 'Deployment') info.rollout = await deploymentRollout(r, w.obj as k8s.V1Deployment);
-    const events = await r.get(`events of ${w.kind.toLowerCase()} ${info.namespace}/${info.name}`, (s) =>
-      r.kube.core.listNamespacedEvent(
-        {
-          namespace: info.namespace,
-          fieldSelector: `involvedObject.kind=${w.kind},involvedObject.name=${info.name}`,
-        },
-        withSignal(s),
-      ),
-    );
-    ctx.workload = info;
-    ctx.events.push(...(events?.items ?? []).map(eventInfo));
+    const around = opts.workload
+      ? await workloadDetails(r, opts.workload)
+      : chosen[0]
+        ? await workloadAround(r, chosen[0], opts.siblings ?? false)
+        : undefined;
+    if (!around) return;
+    if (around.info) ctx.workload = around.info;
+    ctx.events.push(...around.events);
+    const seen = new Set(pods.map((p) => p.metadata?.name));
+    ctx.siblings.push(...siblingSummaries(around.siblings.filter((p) => !seen.has(p.metadata?.name))));
   })();
   const nodeReads = nodeNames.map(async (name) => {
     const n = await readNode(r, name);

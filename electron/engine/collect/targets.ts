@@ -78,16 +78,8 @@ const podFlow: Flow = async (r, ctx, t, limits) => {
     if (ctx.gaps.at(-1)?.reason.includes('not found')) await replacedPod(r, ctx, t.namespace, t.name, limits);
     return;
   }
-  await investigatePods(r, ctx, [pod], limits, { detailed: 1 });
-  // Healthy replicas of the same workload answer "is it one pod or all of them?".
-  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
-  const selector = ctx.workload?.selector;
-  if (owner && selector) {
-    const siblings = (
-      await listPods(r, t.namespace, selector, `other pods of ${ctx.workload?.kind} ${ctx.workload?.name}`)
-    ).filter((p) => p.metadata?.name !== t.name);
-    ctx.siblings.push(...siblingSummaries(siblings));
-  }
+  // With its siblings: healthy replicas answer "is it one pod or all of them?".
+  await investigatePods(r, ctx, [pod], limits, { detailed: 1, siblings: true });
 };
 
 function workloadFlow(kind: WorkloadKind): Flow {

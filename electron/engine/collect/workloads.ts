@@ -1,6 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { WorkloadInfo } from '../../../shared/context.ts';
-import { clean, iso } from './convert.ts';
+import type { EventInfo, WorkloadInfo } from '../../../shared/context.ts';
+import { clean, eventInfo, iso } from './convert.ts';
 import { withSignal } from './read.ts';
 import type { Reader } from './reader.ts';
 import { selectorString } from './selectors.ts';
@@ -38,25 +38,6 @@ const KNOWN = new Set<string>(['Deployment', 'StatefulSet', 'DaemonSet', 'Replic
 
 function controllerOf(meta: k8s.V1ObjectMeta | undefined): k8s.V1OwnerReference | undefined {
   return meta?.ownerReferences?.find((o) => o.controller) ?? meta?.ownerReferences?.[0];
-}
-
-/**
- * Walks pod → ReplicaSet → Deployment (or Job → CronJob, StatefulSet, DaemonSet) and returns the
- * top-most workload, the one an engineer would roll back or scale.
- */
-export async function ownerWorkload(r: Reader, pod: k8s.V1Pod): Promise<Workload | undefined> {
-  const namespace = pod.metadata?.namespace ?? '';
-  const chain: string[] = [];
-  let ref = controllerOf(pod.metadata);
-  let found: Workload | undefined;
-  for (let depth = 0; ref && depth < 3 && KNOWN.has(ref.kind); depth++) {
-    chain.push(`${ref.kind}/${ref.name}`);
-    const obj = await readWorkload(r, ref.kind as WorkloadKind, namespace, ref.name);
-    if (!obj) break;
-    found = { kind: ref.kind as WorkloadKind, obj, chain: [...chain] };
-    ref = controllerOf(obj.metadata);
-  }
-  return found;
 }
 
 export function workloadSelector(w: Workload): string | undefined {
@@ -158,16 +139,13 @@ const revisionOf = (rs: k8s.V1ReplicaSet) =>
   Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
 
 /** The newest ReplicaSet of a Deployment against the one before it: what changed in the last rollout. */
-export async function deploymentRollout(r: Reader, d: k8s.V1Deployment): Promise<WorkloadInfo['rollout']> {
-  const namespace = d.metadata?.namespace ?? '';
-  const list = await r.get(`replicasets of deployment ${namespace}/${d.metadata?.name}`, (s) =>
-    r.kube.apps.listNamespacedReplicaSet(
-      { namespace, labelSelector: selectorString(d.spec?.selector) },
-      withSignal(s),
-    ),
-  );
-  const owned = (list?.items ?? [])
-    .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid))
+export function rolloutFrom(d: k8s.V1Deployment, replicaSets: k8s.V1ReplicaSet[]): WorkloadInfo['rollout'] {
+  const owned = replicaSets
+    .filter((rs) =>
+      rs.metadata?.ownerReferences?.some((o) =>
+        d.metadata?.uid ? o.uid === d.metadata.uid : o.kind === 'Deployment' && o.name === d.metadata?.name,
+      ),
+    )
     .sort((a, b) => revisionOf(b) - revisionOf(a));
   const [current, previous] = owned;
   if (!current) return undefined;
@@ -183,6 +161,114 @@ export async function deploymentRollout(r: Reader, d: k8s.V1Deployment): Promise
     previous: previous ? summary(previous) : undefined,
     changes: previous ? templateChanges(previous.spec?.template, current.spec?.template) : [],
   });
+}
+
+function listReplicaSets(r: Reader, namespace: string, labelSelector: string | undefined, owner: string) {
+  return r.get(`replicasets of ${owner}`, (s) =>
+    r.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector }, withSignal(s)),
+  );
+}
+
+function workloadEvents(r: Reader, kind: string, namespace: string, name: string) {
+  return r.get(`events of ${kind.toLowerCase()} ${namespace}/${name}`, (s) =>
+    r.kube.core.listNamespacedEvent(
+      { namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` },
+      withSignal(s),
+    ),
+  );
+}
+
+function listPods(r: Reader, namespace: string, labelSelector: string | undefined, what: string) {
+  return r.get(what, (s) => r.kube.core.listNamespacedPod({ namespace, labelSelector }, withSignal(s)));
+}
+
+/** A ReplicaSet's selector is its Deployment's plus pod-template-hash; without the hash it selects them all. */
+function withoutTemplateHash(sel: k8s.V1LabelSelector | undefined): k8s.V1LabelSelector | undefined {
+  if (!sel) return undefined;
+  const { 'pod-template-hash': _hash, ...matchLabels } = sel.matchLabels ?? {};
+  return {
+    ...sel,
+    matchLabels,
+    matchExpressions: sel.matchExpressions?.filter((e) => e.key !== 'pod-template-hash'),
+  };
+}
+
+export interface WorkloadAround {
+  info?: WorkloadInfo;
+  events: EventInfo[];
+  /** Pods of the same workload (when asked for). */
+  siblings: k8s.V1Pod[];
+}
+
+/**
+ * The workload around a pod — its owner chain, last rollout, events and the other replicas — in as few
+ * round trips as the API allows: the pod's controller first, then everything else at once (the
+ * Deployment, its ReplicaSets, its events and its pods are found from the ReplicaSet's own data).
+ */
+export async function workloadAround(
+  r: Reader,
+  pod: k8s.V1Pod,
+  wantSiblings: boolean,
+): Promise<WorkloadAround> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const ref = controllerOf(pod.metadata);
+  if (!ref || !KNOWN.has(ref.kind)) return { events: [], siblings: [] };
+  const first = await readWorkload(r, ref.kind as WorkloadKind, namespace, ref.name);
+  if (!first) return { events: [], siblings: [] };
+  const up = controllerOf(first.metadata);
+  const chain = [`${ref.kind}/${ref.name}`];
+
+  if (ref.kind === 'ReplicaSet' && up?.kind === 'Deployment') {
+    chain.push(`Deployment/${up.name}`);
+    const selector = selectorString(withoutTemplateHash((first as k8s.V1ReplicaSet).spec?.selector));
+    const [dep, replicaSets, events, pods] = await Promise.all([
+      readWorkload(r, 'Deployment', namespace, up.name) as Promise<k8s.V1Deployment | undefined>,
+      listReplicaSets(r, namespace, selector, `deployment ${namespace}/${up.name}`),
+      workloadEvents(r, 'Deployment', namespace, up.name),
+      wantSiblings
+        ? listPods(r, namespace, selector, `pods of deployment ${namespace}/${up.name}`)
+        : undefined,
+    ]);
+    if (!dep) return { events: [], siblings: pods?.items ?? [] };
+    const info = workloadInfo({ kind: 'Deployment', obj: dep, chain });
+    info.rollout = rolloutFrom(dep, replicaSets?.items ?? []);
+    return { info, events: (events?.items ?? []).map(eventInfo), siblings: pods?.items ?? [] };
+  }
+
+  let top: Workload = { kind: ref.kind as WorkloadKind, obj: first, chain };
+  const selector = workloadSelector(top);
+  const parentRead =
+    ref.kind === 'Job' && up?.kind === 'CronJob'
+      ? (readWorkload(r, 'CronJob', namespace, up.name) as Promise<k8s.V1CronJob | undefined>)
+      : undefined;
+  const [events, pods, parent] = await Promise.all([
+    workloadEvents(r, ref.kind, namespace, ref.name),
+    wantSiblings && selector
+      ? listPods(r, namespace, selector, `pods of ${ref.kind.toLowerCase()} ${namespace}/${ref.name}`)
+      : undefined,
+    parentRead,
+  ]);
+  // A Job's conditions are the story; its CronJob is named in the chain.
+  if (parent) top = { ...top, chain: [...chain, `CronJob/${up!.name}`] };
+  return {
+    info: workloadInfo(top),
+    events: (events?.items ?? []).map(eventInfo),
+    siblings: pods?.items ?? [],
+  };
+}
+
+/** For an alert about the workload itself: its rollout (Deployments) and events, read together. */
+export async function workloadDetails(r: Reader, w: Workload): Promise<WorkloadAround> {
+  const info = workloadInfo(w);
+  const isDeployment = w.kind === 'Deployment';
+  const [events, replicaSets] = await Promise.all([
+    workloadEvents(r, w.kind, info.namespace, info.name),
+    isDeployment
+      ? listReplicaSets(r, info.namespace, info.selector, `deployment ${info.namespace}/${info.name}`)
+      : undefined,
+  ]);
+  if (isDeployment) info.rollout = rolloutFrom(w.obj as k8s.V1Deployment, replicaSets?.items ?? []);
+  return { info, events: (events?.items ?? []).map(eventInfo), siblings: [] };
 }
 
 /** Human-readable differences between two pod templates: images, env keys, resources, command. */
