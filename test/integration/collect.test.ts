@@ -168,3 +168,37 @@ function multiContext(yaml: string): string {
   fs.writeFileSync(file, yaml.replace(/\btest\b/g, 'other'));
   return file;
 }
+
+describe('credentials that do not work', () => {
+  it('an expired token: the gap says the cluster refused the credentials and how to log in again', async () => {
+    const { startFakeKube } = await import('../fakes/kube-apiserver.ts');
+    const guarded = await startFakeKube({ token: 'the-right-token' });
+    try {
+      const path = guarded.writeKubeconfig((await import('../helpers/engine.ts')).tempDir(), { token: 'an-expired-token' });
+      const ctx = await collect({ kind: 'pod', name: 'x', namespace: 'default' }, createKubeProvider({ kubeconfig: path }));
+      expect(ctx.gaps[0]).toMatchObject({ reason: expect.stringMatching(/unauthorized \(401\)/), fix: expect.stringMatching(/log in again/) });
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('a kubeconfig exec plugin that fails: the gap names it and says to run it by hand', async () => {
+    const fs = await import('node:fs');
+    const dir = (await import('../helpers/engine.ts')).tempDir();
+    const file = `${dir}/exec.yaml`;
+    fs.writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${kube.url}", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/false, args: [], interactiveMode: Never}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    const ctx = await collect({ kind: 'pod', name: 'x', namespace: 'default' }, createKubeProvider({ kubeconfig: file }));
+    expect(ctx.gaps.length).toBeGreaterThan(0);
+    expect(ctx.gaps[0]!.reason).toMatch(/credential plugin `\/bin\/false` failed/);
+    expect(ctx.gaps[0]!.fix).toMatch(/credential plugin by hand/);
+  });
+});

@@ -52,6 +52,24 @@ function configRefs(c: k8s.V1Container): string[] {
   return [...refs];
 }
 
+/** A probe in kubectl describe's words, so the model and the engineer read the same thing. */
+export function describeProbe(p: k8s.V1Probe): string {
+  let how = 'unknown';
+  if (p.httpGet) how = `http-get ${p.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
+  else if (p.tcpSocket) how = `tcp-socket :${p.tcpSocket.port}`;
+  else if (p.exec) how = `exec [${(p.exec.command ?? []).join(' ')}]`;
+  else if (p.grpc) how = `grpc <pod>:${p.grpc.port} ${p.grpc.service ?? ''}`.trim();
+  return `${how} delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
+}
+
+function probes(c: k8s.V1Container): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (c.livenessProbe) out.liveness = describeProbe(c.livenessProbe);
+  if (c.readinessProbe) out.readiness = describeProbe(c.readinessProbe);
+  if (c.startupProbe) out.startup = describeProbe(c.startupProbe);
+  return out;
+}
+
 function containerInfo(
   spec: k8s.V1Container,
   status: k8s.V1ContainerStatus | undefined,
@@ -68,6 +86,7 @@ function containerInfo(
     requests: quantities(spec.resources?.requests),
     limits: quantities(spec.resources?.limits),
     configRefs: configRefs(spec),
+    probes: probes(spec),
   };
 }
 

@@ -49,6 +49,7 @@ function podLines(pod: PodInfo): string[] {
     ];
     if (res.length) out.push(`    resources: ${res.join(' ')}`);
     if (c.configRefs.length) out.push(`    config from: ${c.configRefs.join(', ')}`);
+    for (const [kind, probe] of Object.entries(c.probes)) out.push(`    ${kind} probe: ${probe}`);
   }
   const claims = pod.volumes.filter(
     (v) => v.source.startsWith('pvc/') || v.source.startsWith('configmap/') || v.source.startsWith('secret/'),

@@ -40,6 +40,7 @@ export async function read<T>(
   timeoutMs: number,
   fn: (signal: AbortSignal) => Promise<T>,
   parent?: AbortSignal,
+  credentialPlugin?: string,
 ): Promise<ReadResult<T>> {
   const ctrl = new AbortController();
   const onParent = () => ctrl.abort(parent?.reason);
@@ -54,7 +55,7 @@ export async function read<T>(
   try {
     return { value: await Promise.race([fn(ctrl.signal), timeout]) };
   } catch (err) {
-    return { gap: { what, ...explain(err, parent) } };
+    return { gap: { what, ...explain(err, parent, credentialPlugin) } };
   } finally {
     clearTimeout(timer);
     parent?.removeEventListener('abort', onParent);
@@ -85,7 +86,11 @@ export function statusMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-export function explain(err: unknown, parent?: AbortSignal): { reason: string; fix?: string } {
+/**
+ * Why a read failed, and what the user can do. `credentialPlugin` is the kubeconfig's exec command, if
+ * any: client-node reports a failing plugin only with the plugin's stderr, often empty.
+ */
+export function explain(err: unknown, parent?: AbortSignal, credentialPlugin?: string): { reason: string; fix?: string } {
   if (parent?.aborted)
     return { reason: `stopped: ${String(parent.reason?.message ?? parent.reason ?? 'deadline')}` };
   if (err instanceof ReadTimeout) {
@@ -122,6 +127,12 @@ export function explain(err: unknown, parent?: AbortSignal): { reason: string; f
     };
   }
   const message = e.message ?? String(err);
+  if (credentialPlugin && !code && !(err instanceof TypeError)) {
+    return {
+      reason: `the kubeconfig's credential plugin \`${credentialPlugin}\` failed${message.trim() ? `: ${message.trim().slice(0, 300)}` : ' without saying why'}`,
+      fix: `run the credential plugin by hand (\`${credentialPlugin}\`, or \`kubectl get ns\`) to log in again`,
+    };
+  }
   if (/HTTP protocol is not allowed/i.test(message)) {
     return {
       reason: 'the kubeconfig points at a plain http:// API server, which the Kubernetes client refuses',

@@ -7,16 +7,21 @@ import { read } from './read.ts';
  * deadline, and a failure becomes a gap in the context instead of an exception.
  */
 export class Reader {
+  private readonly plugin?: string;
+
   constructor(
     readonly kube: KubeClients,
     private readonly timeoutMs: number,
     readonly signal: AbortSignal,
     private readonly gaps: Gap[],
-  ) {}
+  ) {
+    const exec = kube.config.getCurrentUser()?.exec as { command?: string; args?: string[] } | undefined;
+    if (exec?.command) this.plugin = [exec.command, ...(exec.args ?? [])].join(' ');
+  }
 
   /** A read whose failure the report must mention. */
   async get<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const r = await read(what, this.timeoutMs, fn, this.signal);
+    const r = await read(what, this.timeoutMs, fn, this.signal, this.plugin);
     if (r.gap) this.gaps.push(r.gap);
     return r.value;
   }
