@@ -33,6 +33,7 @@ const ENGINE_FLAGS = {
   'ollama-host': { type: 'string' },
   model: { type: 'string' },
   'no-llm': { type: 'boolean' },
+  language: { type: 'string' },
   'feishu-webhook': { type: 'string' },
   'feishu-secret': { type: 'string' },
   token: { type: 'string' },
@@ -59,6 +60,7 @@ Flags (environment in brackets):
   --ollama-host URL      Ollama server [OLLAMA_HOST] (http://127.0.0.1:11434)
   --model NAME           Ollama model (qwen2.5:14b)
   --no-llm               rules only, never call Ollama
+  --language en|zh|auto  language of the reports (auto: the OS locale)
   --feishu-webhook URL   Feishu/Lark custom-bot webhook to mirror reports to
   --feishu-secret S      the bot's signing secret
   --token T              API token (generated and stored in the data dir when absent)
@@ -213,10 +215,11 @@ async function analyzeCommand(argv: string[]): Promise<number> {
     context: config.context,
     clusterContexts: config.clusterContexts,
   });
-  const { llm, collect, clusterLabel } = pipelineSettings(config);
+  const { llm, collect, clusterLabel, lang, runbooks } = pipelineSettings(config);
   const results = [];
   for (const alert of alerts) {
-    const r = await analyzeOnce(alert, kube, collect, llm, clusterLabel);
+    const runbook = llm ? await findRunbook(alert, runbooks) : undefined;
+    const r = await analyzeOnce(alert, kube, collect, llm, clusterLabel, lang, { runbook });
     results.push({ alert, ...r });
   }
   if (values.json) {

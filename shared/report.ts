@@ -32,7 +32,10 @@ export const Finding = z.object({
   rule: z.string(),
   category: Category,
   confidence: Confidence,
+  /** One sentence, in the report's language. */
   summary: z.string(),
+  /** The facts the summary is made of (names, reasons, codes), so it can be said in another language. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
   evidence: z.array(Evidence),
 });
 export type Finding = z.infer<typeof Finding>;
@@ -69,6 +72,11 @@ export const Report = z.object({
   findings: z.array(Finding),
   /** Why the LLM's report is not the one shown, and what to do about it. */
   llmError: z.string().optional(),
+  /**
+   * The model's own conclusion when it disagreed with a deterministic finding: the rule's category and
+   * confidence stand in rootCause, this is shown beside it.
+   */
+  llmView: z.object({ category: Category, confidence: Confidence, explanation: z.string() }).optional(),
   createdAt: z.string(),
 });
 export type Report = z.infer<typeof Report>;

@@ -5,9 +5,12 @@ import { buildDigest } from './collect/digest.ts';
 import { type CollectOptions, collect } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
 import { targetFromLabels } from './collect/target.ts';
-import { llmDiagnose } from './diagnose/llm-report.ts';
 import { contextBudget } from './config.ts';
+import { knownNames } from './diagnose/commands.ts';
+import { llmDiagnose } from './diagnose/llm-report.ts';
+import { type Lang, messages } from './diagnose/messages/index.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
+import type { PromptExtras } from './diagnose/prompt.ts';
 import { runRules } from './diagnose/rules/index.ts';
 import { rulesReport } from './diagnose/rules-report.ts';
 
@@ -25,13 +28,14 @@ export async function collectWithRules(
   kube: KubeProvider,
   collectOpts: CollectOptions,
   clusterLabel: string,
+  lang: Lang = 'en',
   signal?: AbortSignal,
 ): Promise<RulesStage> {
   const t0 = performance.now();
   const context = await collect(targetFromLabels(alert.labels, clusterLabel), kube, collectOpts, signal);
   const t1 = performance.now();
   const findings = runRules(context);
-  const report = rulesReport(context, findings);
+  const report = rulesReport(context, findings, messages(lang));
   const t2 = performance.now();
   return {
     context,
@@ -42,32 +46,51 @@ export async function collectWithRules(
   };
 }
 
+export interface LlmStageInput {
+  alert: Alert;
+  context: Context;
+  rules: Report;
+  llm: OllamaOptions;
+  lang?: Lang;
+  extras?: PromptExtras;
+  onToken?: (t: string) => void;
+  signal?: AbortSignal;
+}
+
 /**
  * Stage two: the LLM's report, or — when Ollama is down, slow, missing the model or talking nonsense —
  * the rules report with the reason in llmError. Never throws.
  */
 export async function llmStage(
-  alert: Alert,
-  context: Context,
-  rules: Report,
-  llm: OllamaOptions,
-  onToken: (t: string) => void,
-  signal?: AbortSignal,
+  i: LlmStageInput,
 ): Promise<{ report: Report; llmMs: number; failed: boolean; unexpected?: Error }> {
   const t0 = performance.now();
   try {
     // The digest was fitted when collected; if the model turned out smaller (or the context predates
     // digests), fit it again rather than let Ollama truncate the prompt silently.
-    const budget = contextBudget({ numCtx: llm.numCtx });
+    const budget = contextBudget({ numCtx: i.llm.numCtx });
+    const ctx = i.context;
     const digest =
-      context.digest && (context.digestTokens ?? Number.POSITIVE_INFINITY) <= budget ? context.digest : buildDigest(context, budget).text;
-    const run = await llmDiagnose(alert, rules.findings, digest, llm, onToken, signal);
+      ctx.digest && (ctx.digestTokens ?? Number.POSITIVE_INFINITY) <= budget
+        ? ctx.digest
+        : buildDigest(ctx, budget).text;
+    const run = await llmDiagnose({
+      alert: i.alert,
+      findings: i.rules.findings,
+      digest,
+      ollama: i.llm,
+      messages: messages(i.lang ?? 'en'),
+      known: knownNames(ctx),
+      ...i.extras,
+      onToken: i.onToken,
+      signal: i.signal,
+    });
     return { report: run.report, llmMs: Math.round(performance.now() - t0), failed: false };
   } catch (err) {
     const expected = err instanceof LlmError;
     const reason = expected ? err.message : `LLM step failed: ${(err as Error).message}`;
     return {
-      report: { ...rules, llmError: reason, createdAt: new Date().toISOString() },
+      report: { ...i.rules, llmError: reason, createdAt: new Date().toISOString() },
       llmMs: Math.round(performance.now() - t0),
       failed: true,
       ...(expected ? {} : { unexpected: err as Error }),
@@ -82,16 +105,17 @@ export async function analyzeOnce(
   collectOpts: CollectOptions,
   llm: OllamaOptions | null,
   clusterLabel = 'cluster',
-  onToken: (t: string) => void = () => {},
+  lang: Lang = 'en',
+  extras: PromptExtras = {},
 ): Promise<{
   context: Context;
   report: Report;
   timings: { collectMs: number; rulesMs: number; llmMs: number | null };
 }> {
-  const r = await collectWithRules(alert, kube, collectOpts, clusterLabel);
+  const r = await collectWithRules(alert, kube, collectOpts, clusterLabel, lang);
   const timings = { collectMs: r.collectMs, rulesMs: r.rulesMs, llmMs: null as number | null };
   if (!llm) return { context: r.context, report: r.report, timings };
-  const l = await llmStage(alert, r.context, r.report, llm, onToken);
+  const l = await llmStage({ alert, context: r.context, rules: r.report, llm, lang, extras });
   timings.llmMs = l.llmMs;
   return { context: r.context, report: l.report, timings };
 }

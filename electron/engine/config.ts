@@ -25,6 +25,12 @@ export const EngineConfig = z
     llmTimeoutMs: z.number().int().positive().default(180_000),
     readTimeoutMs: z.number().int().positive().default(5_000),
     collectDeadlineMs: z.number().int().positive().default(15_000),
+    /** Language of the reports: 'auto' follows the OS locale (Chinese or English). */
+    language: z.enum(['auto', 'en', 'zh']).default('auto'),
+    /** Local runbooks, `<alertname>.md`, used before the alert's runbook_url. */
+    runbookDir: z.string().optional(),
+    /** Fetch the alert's runbook_url page for the prompt (only the URL the alert names). */
+    fetchRunbooks: z.boolean().default(true),
     feishuWebhook: z.string().optional(),
     feishuSecret: z.string().optional(),
     token: z.string().min(16, 'must be at least 16 characters').optional(),

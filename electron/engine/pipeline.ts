@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { collectWithRules, llmStage } from './analyze.ts';
 import type { CollectOptions } from './collect/index.ts';
 import { DEFAULT_COLLECT } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
 import { contextBudget, type EngineConfig } from './config.ts';
+import { type Lang, resolveLanguage } from './diagnose/messages/index.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
+import { findRunbook, type RunbookOptions } from './diagnose/runbook.ts';
 import type { EventBus } from './events.ts';
 import type { Queries } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
@@ -18,6 +21,8 @@ export interface PipelineOptions {
   /** null: rules only (--no-llm). */
   llm: OllamaOptions | null;
   clusterLabel: string;
+  lang: Lang;
+  runbooks: RunbookOptions;
   collectConcurrency?: number;
   llmConcurrency?: number;
   log?: (msg: string) => void;
@@ -26,7 +31,7 @@ export interface PipelineOptions {
 /** The pipeline's settings, derived from the engine's configuration. */
 export function pipelineSettings(
   config: EngineConfig,
-): Pick<PipelineOptions, 'collect' | 'llm' | 'clusterLabel'> {
+): Pick<PipelineOptions, 'collect' | 'llm' | 'clusterLabel' | 'lang' | 'runbooks'> {
   return {
     collect: {
       ...DEFAULT_COLLECT,
@@ -44,6 +49,13 @@ export function pipelineSettings(
         }
       : null,
     clusterLabel: config.clusterLabel,
+    lang: resolveLanguage(config.language),
+    runbooks: {
+      dir: config.runbookDir ?? path.join(config.dataDir, 'runbooks'),
+      fetch: config.fetchRunbooks,
+      timeoutMs: 3_000,
+      maxTokens: 1_200,
+    },
   };
 }
 
@@ -88,7 +100,10 @@ export class Pipeline {
     if (!this.o.llm || !(contextLength > 0)) return;
     const numCtx = Math.min(config.numCtx, contextLength);
     this.o.llm = { ...this.o.llm, numCtx };
-    this.o.collect = { ...this.o.collect, budgetTokens: contextBudget({ numCtx, contextBudget: config.contextBudget }) };
+    this.o.collect = {
+      ...this.o.collect,
+      budgetTokens: contextBudget({ numCtx, contextBudget: config.contextBudget }),
+    };
   }
 
   /** Starts whatever work is waiting, soon (coalesced so a burst of intake schedules one pass). */
@@ -163,7 +178,14 @@ export class Pipeline {
   private async runCollect(id: number, signal: AbortSignal): Promise<void> {
     try {
       const alert = toAlert(this.o.queue.get(id)!);
-      const r = await collectWithRules(alert, this.o.kube, this.o.collect, this.o.clusterLabel, signal);
+      const r = await collectWithRules(
+        alert,
+        this.o.kube,
+        this.o.collect,
+        this.o.clusterLabel,
+        this.o.lang,
+        signal,
+      );
       if (this.stopped) return;
       this.o.queue.finishRules(id, r.context, r.report, this.o.llm !== null, {
         collectMs: r.collectMs,
@@ -187,7 +209,20 @@ export class Pipeline {
     }
     await this.llmGate;
     const onToken = (text: string) => this.o.bus.emit('token', { id, text });
-    const r = await llmStage(detail.alert, detail.context, rules, this.o.llm!, onToken, signal);
+    const extras = {
+      runbook: await findRunbook(detail.alert, this.o.runbooks),
+      history: this.o.queries.similar(id),
+    };
+    const r = await llmStage({
+      alert: detail.alert,
+      context: detail.context,
+      rules,
+      llm: this.o.llm!,
+      lang: this.o.lang,
+      extras,
+      onToken,
+      signal,
+    });
     if (this.stopped) return; // still pending in the store: the next start asks the LLM again
     if (r.unexpected) this.o.log?.(`incident ${id}: ${r.unexpected.stack ?? r.unexpected}`);
     this.o.queue.finishLlm(id, r.report, r.llmMs);

@@ -70,7 +70,7 @@ describe('pipeline against the stand-in cluster and Ollama', () => {
         model: 'qwen2.5:14b',
         rootCause: { category: expected },
       });
-      expect(d.timings.collectMs).toBeLessThan(1_000);
+      expect(d.timings.collectMs).toBeLessThan(5_000);
       expect(d.context?.pods[0]?.name).toBe(loadScenario(name).alert.labels.pod);
     } finally {
       await engine.close();

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Alert } from '../../../shared/alert.ts';
 import { type Finding, LlmDiagnosis, type Report } from '../../../shared/report.ts';
-import { checkStep, orderSteps } from './commands.ts';
+import { checkStep, type KnownNames, orderSteps } from './commands.ts';
+import { en, type Messages } from './messages/index.ts';
 import { chat, LlmError, type OllamaOptions } from './ollama.ts';
-import { buildMessages, type ChatMessage } from './prompt.ts';
+import { buildMessages, type ChatMessage, type PromptExtras } from './prompt.ts';
 
 export const LLM_FORMAT = z.toJSONSchema(LlmDiagnosis, { target: 'draft-7' }) as object;
 
@@ -14,6 +15,17 @@ export interface LlmRun {
   report: Report;
   promptTokens?: number;
   attempts: number;
+}
+
+export interface LlmInput extends PromptExtras {
+  alert: Alert;
+  findings: Finding[];
+  digest: string;
+  ollama: OllamaOptions;
+  messages?: Messages;
+  known?: KnownNames;
+  onToken?: (t: string) => void;
+  signal?: AbortSignal;
 }
 
 /** Validates the model's answer: JSON, then the schema. Returns the reason when it is not usable. */
@@ -38,22 +50,16 @@ export function parseDiagnosis(
  * Asks the model, with one repair attempt when the answer does not validate. Throws LlmError with a
  * user-facing reason when there is no usable answer.
  */
-export async function llmDiagnose(
-  alert: Alert,
-  findings: Finding[],
-  contextText: string,
-  opts: OllamaOptions,
-  onToken: (t: string) => void,
-  signal?: AbortSignal,
-): Promise<LlmRun> {
-  const messages: ChatMessage[] = buildMessages(alert, findings, contextText);
+export async function llmDiagnose(input: LlmInput): Promise<LlmRun> {
+  const m = input.messages ?? en;
+  const messages: ChatMessage[] = buildMessages(input.alert, input.findings, input.digest, m, input);
   let reason = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const res = await chat(opts, messages, LLM_FORMAT, onToken, signal);
+    const res = await chat(input.ollama, messages, LLM_FORMAT, input.onToken ?? (() => {}), input.signal);
     const parsed = parseDiagnosis(res.content);
     if (parsed.ok) {
       return {
-        report: mergeReport(parsed.value, findings, opts.model),
+        report: mergeReport(parsed.value, input.findings, input.ollama.model, m, input.known),
         promptTokens: res.promptTokens,
         attempts: attempt,
       };
@@ -74,12 +80,15 @@ export async function llmDiagnose(
 
 /**
  * The LLM explains; deterministic facts decide. When a high-confidence rule disagrees with the model,
- * the rule's category and confidence stand and the model's view is shown beside it.
+ * the rule's category and confidence stand and the model's view is shown beside it (llmView). Its
+ * commands are checked against the context; those that fail are shown as text with a warning.
  */
 export function mergeReport(
   d: LlmDiagnosis,
   findings: Finding[],
   model: string,
+  m: Messages = en,
+  known?: KnownNames,
   now: () => Date = () => new Date(),
 ): Report {
   const fact = findings.find((f) => f.confidence >= FACT_CONFIDENCE);
@@ -88,7 +97,7 @@ export function mergeReport(
     ? {
         category: fact.category,
         confidence: fact.confidence,
-        explanation: `${fact.summary} (The model suggested ${d.rootCause.category} at ${d.rootCause.confidence}%: ${d.rootCause.explanation})`,
+        explanation: `${fact.summary} ${m.report.modelSuggested({ category: d.rootCause.category, confidence: d.rootCause.confidence, explanation: d.rootCause.explanation })}`,
         evidence: fact.evidence.map((e) => e.text),
       }
     : {
@@ -105,8 +114,17 @@ export function mergeReport(
     source: 'llm',
     model,
     rootCause,
+    ...(disagree
+      ? {
+          llmView: {
+            category: d.rootCause.category,
+            confidence: d.rootCause.confidence,
+            explanation: d.rootCause.explanation,
+          },
+        }
+      : {}),
     impact: d.impact,
-    steps: orderSteps(d.steps.map((s) => checkStep({ ...s }))),
+    steps: orderSteps(d.steps.map((s) => checkStep({ ...s }, known))),
     prevention: d.prevention,
     findings,
     createdAt: now().toISOString(),

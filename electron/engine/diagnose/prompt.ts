@@ -1,5 +1,6 @@
 import type { Alert } from '../../../shared/alert.ts';
 import { CATEGORIES, type Finding } from '../../../shared/report.ts';
+import { en, type Messages } from './messages/index.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -45,7 +46,21 @@ export function fence(label: string, text: string): string {
   return `BEGIN UNTRUSTED ${label}\n${safe}\nEND UNTRUSTED ${label}`;
 }
 
-export function buildMessages(alert: Alert, findings: Finding[], contextText: string): ChatMessage[] {
+/** What else the model gets besides the context: the alert's runbook and how similar incidents ended. */
+export interface PromptExtras {
+  /** The runbook's text (from the runbook_url page or the local runbook folder), already trimmed. */
+  runbook?: string;
+  /** One line per similar past incident, with the engineer's verdict on its diagnosis. */
+  history?: string[];
+}
+
+export function buildMessages(
+  alert: Alert,
+  findings: Finding[],
+  digest: string,
+  m: Messages = en,
+  extras: PromptExtras = {},
+): ChatMessage[] {
   const labels = Object.entries(alert.labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
@@ -65,11 +80,20 @@ export function buildMessages(alert: Alert, findings: Finding[], contextText: st
     '',
     'Rule findings (deterministic):',
     hints,
+    ...(extras.history?.length
+      ? [
+          '',
+          "Similar past incidents (the engineer's verdict in brackets):",
+          ...extras.history.map((h) => `- ${h}`),
+        ]
+      : []),
     '',
     fence('ALERT', `labels: ${labels}\n${annotations}`),
+    ...(extras.runbook ? ['', fence('RUNBOOK', extras.runbook)] : []),
     '',
-    fence('CLUSTER CONTEXT', contextText),
+    fence('CLUSTER CONTEXT', digest),
     '',
+    m.llmLanguage,
     'Give the diagnosis as JSON.',
   ];
   return [

@@ -1,60 +1,81 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Finding, Report } from '../../../shared/report.ts';
+import { en, type Messages } from './messages/index.ts';
 import { playbook } from './playbooks.ts';
+
+/** A finding's sentence in the report's language (the rule wrote it in English, with its facts). */
+export function say(f: Finding, m: Messages): string {
+  const render = m.finding[f.rule];
+  return render && Object.keys(f.params).length ? render(f.params) : f.summary;
+}
 
 /**
  * The report rules alone can give: always available, in milliseconds, and the floor the LLM's report
  * is measured against.
  */
-export function rulesReport(ctx: Context, findings: Finding[], now: () => Date = () => new Date()): Report {
-  const top = findings[0];
+export function rulesReport(
+  ctx: Context,
+  findings: Finding[],
+  m: Messages = en,
+  now: () => Date = () => new Date(),
+): Report {
+  const localized = findings.map((f) => ({ ...f, summary: say(f, m) }));
+  const top = localized[0];
   const createdAt = now().toISOString();
   if (!top) {
-    const blind = ctx.pods.length === 0;
+    const blind = ctx.pods.length === 0 && ctx.nodes.length === 0;
     const gapText = ctx.gaps.map((g) => `${g.what}: ${g.reason}`).join('; ');
     return {
       source: 'rules',
       rootCause: {
         category: 'Unknown',
         explanation: blind
-          ? `No cluster evidence could be read for ${ctx.target.kind} ${ctx.target.name ?? ''}${gapText ? ` (${gapText})` : ''}.`
-          : 'No known failure pattern matched the collected status, events and logs.',
+          ? m.report.blind({ target: `${ctx.target.kind} ${ctx.target.name ?? ''}`.trim(), gaps: gapText })
+          : m.report.noMatch,
         confidence: blind ? 0 : 20,
         evidence: ctx.gaps.map((g) => `${g.what}: ${g.reason}`),
       },
-      impact: impactOf(ctx, null),
-      steps: playbook('Unknown', ctx).steps,
+      impact: impactOf(ctx, null, m),
+      steps: playbook('Unknown', ctx, m).steps,
       prevention: [],
-      findings,
+      findings: localized,
       createdAt,
     };
   }
-  const pb = playbook(top.category, ctx);
-  const others = findings.slice(1).filter((f) => f.category !== top.category);
+  const pb = playbook(top.category, ctx, m);
+  const others = localized.slice(1).filter((f) => f.category !== top.category);
   return {
     source: 'rules',
     rootCause: {
       category: top.category,
       explanation:
-        top.summary + (others.length ? ` Also seen: ${others.map((f) => f.summary).join(' ')}` : ''),
+        top.summary +
+        (others.length ? ` ${m.report.alsoSeen} ${others.map((f) => f.summary).join(' ')}` : ''),
       confidence: top.confidence,
       evidence: top.evidence.map((e) => e.text),
     },
-    impact: impactOf(ctx, top),
+    impact: impactOf(ctx, top, m),
     steps: pb.steps,
     prevention: pb.prevention,
-    findings,
+    findings: localized,
     createdAt,
   };
 }
 
-function impactOf(ctx: Context, top: Finding | null): string {
+function impactOf(ctx: Context, top: Finding | null, m: Messages): string {
   const pod = ctx.pods[0];
-  if (!pod) return 'Unknown: the affected objects could not be read.';
+  if (!pod) return m.report.impactUnknown;
   const notReady = pod.containers.filter((c) => !c.init && !c.ready).map((c) => c.name);
-  const state = notReady.length ? `not ready (${notReady.join(', ')})` : 'ready';
   const restarts = pod.containers.reduce((n, c) => n + c.restartCount, 0);
-  return `Pod ${pod.namespace}/${pod.name} is ${pod.phase.toLowerCase()} and ${state}${
-    restarts ? `, ${restarts} restarts` : ''
-  }${top && top.category !== 'NoIssueFound' ? '; requests it should serve fail or go to other replicas' : ''}.`;
+  const text = m.report.impactPod({
+    pod: `${pod.namespace}/${pod.name}`,
+    phase: pod.phase,
+    notReady: notReady.join(', '),
+    restarts,
+    failing: top && top.category !== 'NoIssueFound' ? 1 : 0,
+  });
+  const others = ctx.siblings;
+  return others.length
+    ? text + m.report.impactSiblings({ ready: others.filter((s) => s.ready).length, total: others.length })
+    : text;
 }

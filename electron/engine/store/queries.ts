@@ -113,6 +113,36 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       };
     },
 
+    /**
+     * How similar incidents ended, for the prompt: the same alert on the same target or workload, most
+     * recent first, with the engineer's verdict when there is one.
+     */
+    similar(id: number, limit = 3): string[] {
+      const row = get.get(id);
+      if (!row) return [];
+      const workload = row.target.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
+      const rows = db
+        .prepare<Record<string, unknown>, IncidentRow & { verdict: string | null; note: string | null; fb_category: string | null }>(
+          `SELECT i.*, f.verdict, f.note, f.category AS fb_category FROM incidents i
+           LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE incident_id = i.id)
+           WHERE i.id != @id AND i.alertname = @alertname AND i.category IS NOT NULL
+             AND (i.target = @target OR i.target LIKE @prefix) AND COALESCE(i.namespace, '') = COALESCE(@namespace, '')
+           ORDER BY (f.verdict IS NOT NULL) DESC, i.received_at DESC LIMIT @limit`,
+        )
+        .all({ id, alertname: row.alertname, target: row.target, prefix: `${workload}%`, namespace: row.namespace, limit });
+      return rows.map((r) => {
+        const verdict =
+          r.verdict === 'right'
+            ? 'confirmed by the engineer'
+            : r.verdict === 'wrong'
+              ? `marked wrong by the engineer${r.fb_category ? `, who said it was ${r.fb_category}` : ''}`
+              : r.verdict === 'false_positive'
+                ? 'marked a false positive by the engineer'
+                : 'no feedback';
+        return `${r.received_at.slice(0, 10)} ${r.target}: ${r.category} (${r.source}, ${r.confidence}%) — ${r.summary ?? ''} [${verdict}${r.note ? `; note: ${r.note}` : ''}]`;
+      });
+    },
+
     ack(id: number, by: string | null): IncidentSummary | null {
       db.prepare(
         'UPDATE incidents SET acked_at = COALESCE(acked_at, ?), acked_by = COALESCE(acked_by, ?) WHERE id = ?',

@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../shared/report.ts';
 import { eventEvidence, stateEvidence } from '../evidence.ts';
-import type { Rule } from './types.ts';
+import { finding, type Rule } from './types.ts';
 
 const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 const MISSING = /(secret|configmap) "([^"]+)" not found|couldn't find key (\S+) in (ConfigMap|Secret) (\S+)/i;
@@ -18,20 +18,21 @@ export const configError: Rule = {
           (e) => e.type === 'Warning' && e.reason === 'Failed' && MISSING.test(e.message),
         );
         if (failed) evidence.push(eventEvidence(ctx, failed));
-        const text = `${c.state.message ?? ''} ${failed?.message ?? ''}`;
-        const m = MISSING.exec(text);
+        const m = MISSING.exec(`${c.state.message ?? ''} ${failed?.message ?? ''}`);
         const what = m
           ? m[1]
-            ? `${m[1].toLowerCase()} "${m[2]}" does not exist`
-            : `key ${m[3]} is missing from ${m[4]!.toLowerCase()} ${m[5]}`
-          : (c.state.message ?? c.state.reason);
-        findings.push({
-          rule: this.name,
-          category: 'ConfigError',
-          confidence: m ? 95 : 80,
-          summary: `Container ${c.name} of pod ${pod.name} cannot be created (${c.state.reason}): ${what}.`,
-          evidence,
-        });
+            ? { kind: 'object', objectKind: m[1].toLowerCase(), object: m[2] }
+            : { kind: 'key', key: m[3], objectKind: m[4]!.toLowerCase(), object: m[5] }
+          : { kind: 'other', message: c.state.message ?? c.state.reason };
+        findings.push(
+          finding(
+            'config-error',
+            'ConfigError',
+            m ? 95 : 80,
+            { pod: pod.name, container: c.name, reason: c.state.reason, ...what },
+            evidence,
+          ),
+        );
       }
     }
     return findings;

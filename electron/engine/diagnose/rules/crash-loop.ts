@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../shared/report.ts';
 import { errorLines, eventEvidence, stateEvidence } from '../evidence.ts';
-import type { Rule } from './types.ts';
+import { finding, type Rule } from './types.ts';
 
 /**
  * CrashLoopBackOff is a symptom: the finding carries the last exit code and the log lines before the
@@ -26,18 +26,22 @@ export const crashLoop: Rule = {
           ctx.logs.find((l) => l.pod === pod.name && l.container === c.name);
         const lines = log ? errorLines(log, 4) : [];
         evidence.push(...lines);
-        const exit = c.lastState?.exitCode;
-        findings.push({
-          rule: this.name,
-          category: 'CrashLoop',
-          confidence: lines.length > 0 ? 85 : 75,
-          summary: `Container ${c.name} of pod ${pod.name} keeps crashing${
-            exit !== undefined
-              ? ` (last exit code ${exit}${c.lastState?.reason ? `, ${c.lastState.reason}` : ''})`
-              : ''
-          } and has restarted ${c.restartCount} times${lines.length ? `; last error: ${lines.at(-1)!.text}` : ''}.`,
-          evidence,
-        });
+        findings.push(
+          finding(
+            'crash-loop',
+            'CrashLoop',
+            lines.length > 0 ? 85 : 75,
+            {
+              pod: pod.name,
+              container: c.name,
+              exit: c.lastState?.exitCode,
+              reason: c.lastState?.reason,
+              restarts: c.restartCount,
+              lastError: lines.at(-1)?.text,
+            },
+            evidence,
+          ),
+        );
       }
     }
     return findings;

@@ -1,6 +1,7 @@
 import type { Finding } from '../../../../shared/report.ts';
 import { eventEvidence, stateEvidence } from '../evidence.ts';
-import type { Rule } from './types.ts';
+import type { PullCause } from '../messages/en.ts';
+import { finding, type Rule } from './types.ts';
 
 const PULL_REASONS = new Set([
   'ErrImagePull',
@@ -13,16 +14,12 @@ const PULL_REASONS = new Set([
 ]);
 
 /** Why a pull fails is in the kubelet's Failed event, not in the waiting reason. */
-function pullCause(text: string): string {
-  if (/manifest unknown|not found|does not exist/i.test(text))
-    return 'the image or tag does not exist in the registry';
-  if (/unauthorized|denied|authentication required|403 Forbidden|401/i.test(text)) {
-    return 'the registry refused access (missing or wrong imagePullSecrets)';
-  }
-  if (/no such host|i\/o timeout|connection refused|TLS handshake/i.test(text))
-    return 'the registry is unreachable from the node';
-  if (/InvalidImageName|invalid reference format/i.test(text)) return 'the image reference is malformed';
-  return 'the image could not be pulled';
+export function pullCause(text: string): PullCause {
+  if (/manifest unknown|not found|does not exist/i.test(text)) return 'notFound';
+  if (/unauthorized|denied|authentication required|403 Forbidden|401/i.test(text)) return 'denied';
+  if (/no such host|i\/o timeout|connection refused|TLS handshake/i.test(text)) return 'unreachable';
+  if (/InvalidImageName|invalid reference format/i.test(text)) return 'invalid';
+  return 'other';
 }
 
 export const imagePull: Rule = {
@@ -42,13 +39,15 @@ export const imagePull: Rule = {
         const detail = failed.find((e) => e.message.startsWith('Failed to pull image')) ?? failed[0];
         if (detail) evidence.push(eventEvidence(ctx, detail));
         const cause = pullCause(`${detail?.message ?? ''} ${c.state.message ?? ''} ${c.state.reason}`);
-        findings.push({
-          rule: this.name,
-          category: 'ImagePull',
-          confidence: detail ? 95 : 88,
-          summary: `Container ${c.name} of pod ${pod.name} cannot start: image ${c.image} — ${cause} (${c.state.reason}).`,
-          evidence,
-        });
+        findings.push(
+          finding(
+            'image-pull',
+            'ImagePull',
+            detail ? 95 : 88,
+            { pod: pod.name, container: c.name, image: c.image, cause, reason: c.state.reason },
+            evidence,
+          ),
+        );
       }
     }
     return findings;

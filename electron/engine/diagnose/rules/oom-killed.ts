@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../shared/report.ts';
 import { errorLines, eventEvidence, stateEvidence } from '../evidence.ts';
-import type { Rule } from './types.ts';
+import { finding, type Rule } from './types.ts';
 
 const OOM_LOG = /OutOfMemory|out of memory|Cannot allocate memory|heap space|OOM/i;
 
@@ -35,15 +35,15 @@ export const oomKilled: Rule = {
             );
           }
         }
-        findings.push({
-          rule: this.name,
-          category: 'OOMKilled',
-          confidence: 95,
-          summary: `Container ${c.name} of pod ${pod.name} was killed for exceeding its memory limit${
-            c.limits.memory ? ` (${c.limits.memory})` : ''
-          } (OOMKilled, exit code 137); it restarted ${c.restartCount} times.`,
-          evidence,
-        });
+        findings.push(
+          finding(
+            'oom-killed',
+            'OOMKilled',
+            95,
+            { pod: pod.name, container: c.name, limit: c.limits.memory, restarts: c.restartCount },
+            evidence,
+          ),
+        );
       }
     }
     return findings;
