@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type Context, emptyContext, type Gap, type Target } from '../../../shared/context.ts';
 import { buildDigest } from './digest.ts';
 import { type KubeProvider, KubeSetupError } from './kube.ts';
