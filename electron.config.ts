@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+/**
+ * The dev server injects styles and a websocket for hot reload, which the production CSP (strict, in
+ * renderer/index.html) forbids: relax it for `electron-vite dev` only, never for a build.
+ */
+const devCsp: Plugin = {
+  name: 'oncall-scout-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html
+      .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+      .replace("connect-src 'self'", "connect-src 'self' ws: http://localhost:*"),
+};
 
 // Found only through `-c electron.config.ts` (electron-vite looks for electron.vite.config.* by default).
 export default defineConfig({
@@ -31,7 +45,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), devCsp],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },

@@ -7,17 +7,21 @@ import { analyzeOnce } from './engine/analyze.ts';
 import { createKubeProvider } from './engine/collect/kube.ts';
 import {
   ConfigError,
+  defaultDataDir,
   type EngineConfig,
   type EngineConfigInput,
   readConfigFile,
   resolveConfig,
 } from './engine/config.ts';
+import { findRunbook } from './engine/diagnose/runbook.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { labelsFingerprint } from './engine/intake/fingerprint.ts';
 import { alertsFromPayload, canonicalTime, endTime } from './engine/intake/normalize.ts';
 import { pipelineSettings } from './engine/pipeline.ts';
 import { reportMarkdown } from './engine/report-markdown.ts';
 import { createServer, listen } from './engine/server.ts';
+import { fileSecretStore } from './engine/settings/secrets.ts';
+import { savedConfig } from './engine/settings/stored.ts';
 import { MAX_ATTEMPTS } from './engine/store/queue.ts';
 import { VERSION } from './engine/version.ts';
 
@@ -73,7 +77,7 @@ function parseFlags(argv: string[]) {
   return parseArgs({ args: argv, options: ENGINE_FLAGS, allowPositionals: false, strict: true });
 }
 
-/** Flags > environment > config file > defaults. */
+/** Flags > settings saved in the app (data dir) > environment > config file > defaults. */
 export function configFromFlags(v: Flags, env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const file: EngineConfigInput = v.config ? readConfigFile(v.config) : {};
   const fromEnv: EngineConfigInput = {
@@ -95,11 +99,14 @@ export function configFromFlags(v: Flags, env: NodeJS.ProcessEnv = process.env):
     ollamaHost: v['ollama-host'],
     model: v.model,
     llm: v['no-llm'] ? false : undefined,
+    language: v.language as EngineConfigInput['language'],
     feishuWebhook: v['feishu-webhook'],
     feishuSecret: v['feishu-secret'],
     token: v.token,
   };
-  return resolveConfig(file, fromEnv, flags);
+  const dataDir = flags.dataDir ?? file.dataDir ?? defaultDataDir();
+  const saved = savedConfig(dataDir, fileSecretStore(dataDir), (m) => console.error(`oncall-scout: ${m}`));
+  return resolveConfig(file, fromEnv, saved, flags);
 }
 
 export interface Running {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FeedbackVerdict, IncidentDetail, IncidentState, IncidentSummary } from './incident.ts';
 import { Category } from './report.ts';
+import { KubeContexts, OllamaCheck, SettingsPatch, SettingsView } from './settings.ts';
 
 /**
  * The one declaration of what the UI (and scripts) may ask of the engine. engine/api.ts implements it;
@@ -8,6 +9,8 @@ import { Category } from './report.ts';
  */
 
 const id = z.coerce.number().int().positive();
+/** Query strings carry booleans as text; z.coerce.boolean would read "false" as true. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 export const apiMethods = {
   listIncidents: {
@@ -17,9 +20,21 @@ export const apiMethods = {
       q: z.string().max(500).optional(),
       severity: z.string().max(40).optional(),
       namespace: z.string().max(253).optional(),
+      cluster: z.string().max(253).optional(),
+      /** firing: not resolved yet; resolved: closed by Alertmanager. */
+      status: z.enum(['firing', 'resolved']).optional(),
+      acked: flag.optional(),
+      /** Keyset paging: incidents listed after (older than) this one. */
+      before: id.optional(),
       limit: z.coerce.number().int().min(1).max(10_000).default(200),
     }),
-    output: z.object({ items: z.array(IncidentSummary) }),
+    /** `total` counts every incident matching the filters; it is sent with the first page only. */
+    output: z.object({ items: z.array(IncidentSummary), total: z.number().int().optional() }),
+  },
+  listFacets: {
+    http: { method: 'GET', path: '/api/facets' },
+    input: z.object({}),
+    output: z.object({ namespaces: z.array(z.string()), clusters: z.array(z.string()) }),
   },
   getIncident: {
     http: { method: 'GET', path: '/api/incidents/:id' },
@@ -55,7 +70,29 @@ export const apiMethods = {
       llm: z.object({ enabled: z.boolean(), host: z.string(), model: z.string() }),
       kube: z.object({ context: z.string().nullable(), server: z.string().nullable() }),
       queue: z.object({ waiting: z.number(), collecting: z.number(), diagnosing: z.number() }),
+      /** Still firing: all, not yet acknowledged, and being analysed (what the tray icon shows). */
+      incidents: z.object({ firing: z.number(), unacknowledged: z.number(), analyzing: z.number() }),
     }),
+  },
+  getSettings: {
+    http: { method: 'GET', path: '/api/settings' },
+    input: z.object({}),
+    output: SettingsView,
+  },
+  updateSettings: {
+    http: { method: 'PUT', path: '/api/settings' },
+    input: SettingsPatch,
+    output: SettingsView,
+  },
+  testOllama: {
+    http: { method: 'POST', path: '/api/settings/ollama/test' },
+    input: z.object({ host: z.string().max(2048).optional(), model: z.string().max(200).optional() }),
+    output: OllamaCheck,
+  },
+  listKubeContexts: {
+    http: { method: 'GET', path: '/api/settings/kube/contexts' },
+    input: z.object({ kubeconfig: z.string().max(4096).optional() }),
+    output: KubeContexts,
   },
 } as const;
 

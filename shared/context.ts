@@ -61,7 +61,13 @@ export const ContainerInfo = z.object({
   /** Names of ConfigMaps / Secrets the container reads (env, envFrom); values are never collected. */
   configRefs: z.array(z.string()).default([]),
   /** Probes as `kubectl describe` prints them: "http-get http://:8080/healthz delay=10s timeout=1s period=10s #failure=3". */
-  probes: z.object({ liveness: z.string().optional(), readiness: z.string().optional(), startup: z.string().optional() }).default({}),
+  probes: z
+    .object({
+      liveness: z.string().optional(),
+      readiness: z.string().optional(),
+      startup: z.string().optional(),
+    })
+    .default({}),
 });
 export type ContainerInfo = z.infer<typeof ContainerInfo>;
 

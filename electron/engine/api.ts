@@ -4,6 +4,9 @@ import type { KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import type { EventBus } from './events.ts';
 import type { PipelineControl } from './pipeline-host.ts';
+import { listKubeContexts } from './settings/kube-contexts.ts';
+import { checkOllama } from './settings/ollama-check.ts';
+import type { SettingsService } from './settings/service.ts';
 import type { Queries } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
 import { VERSION } from './version.ts';
@@ -25,9 +28,13 @@ export interface ApiDeps {
   pipeline: PipelineControl;
   kube: KubeProvider;
   bus: EventBus;
+  settings: SettingsService;
 }
 
-/** The one implementation of shared/api.ts. Inputs arrive validated by the adapter. */
+/**
+ * The one implementation of shared/api.ts. Inputs arrive validated by the adapter. `d` is read on every
+ * call, not destructured: the engine swaps config, kube and pipeline in it when the settings change.
+ */
 export function createApi(d: ApiDeps): ApiImpl {
   const found = (id: number, s: IncidentSummary | null): IncidentSummary => {
     if (!s) throw new ApiFailure(404, `incident ${id} not found`);
@@ -39,7 +46,12 @@ export function createApi(d: ApiDeps): ApiImpl {
   };
   return {
     async listIncidents(input) {
-      return { items: d.queries.list(input) };
+      const items = d.queries.list(input);
+      // The count costs a second query: only the first page carries it.
+      return input.before === undefined ? { items, total: d.queries.count(input) } : { items };
+    },
+    async listFacets() {
+      return d.queries.facets();
     },
     async getIncident({ id }) {
       const detail = d.queries.detail(id);
@@ -66,7 +78,20 @@ export function createApi(d: ApiDeps): ApiImpl {
         llm: { enabled: d.config.llm, host: d.config.ollamaHost, model: d.config.model },
         kube: d.kube.describe(),
         queue: d.queue.counts(),
+        incidents: d.queries.firingCounts(),
       };
+    },
+    async getSettings() {
+      return d.settings.view();
+    },
+    async updateSettings(patch) {
+      return d.settings.update(patch);
+    },
+    async testOllama({ host, model }) {
+      return checkOllama(host || d.config.ollamaHost, model || d.config.model);
+    },
+    async listKubeContexts({ kubeconfig }) {
+      return listKubeContexts(kubeconfig || d.config.kubeconfig);
     },
   };
 }

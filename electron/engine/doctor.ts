@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
-import type { EngineConfig } from './config.ts';
 import { createKubeProvider, KubeSetupError } from './collect/kube.ts';
 import { explain, read, withSignal } from './collect/read.ts';
+import type { EngineConfig } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
 
 export interface Check {
@@ -14,7 +14,15 @@ export interface Check {
 }
 
 /** The reads the collector makes, as access-review attributes: what `doctor` checks the identity may do. */
-export const READS: Array<{ label: string; verb: string; resource: string; group?: string; subresource?: string; cluster?: boolean; essential?: boolean }> = [
+export const READS: Array<{
+  label: string;
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+  cluster?: boolean;
+  essential?: boolean;
+}> = [
   { label: 'get pods', verb: 'get', resource: 'pods', essential: true },
   { label: 'list pods', verb: 'list', resource: 'pods', essential: true },
   { label: 'read pod logs', verb: 'get', resource: 'pods', subresource: 'log', essential: true },
@@ -37,18 +45,46 @@ async function kubeChecks(config: EngineConfig, namespace: string | undefined): 
   const checks: Check[] = [];
   let clients: ReturnType<ReturnType<typeof createKubeProvider>['forCluster']>;
   try {
-    clients = createKubeProvider({ kubeconfig: config.kubeconfig, context: config.context }).forCluster(undefined);
+    clients = createKubeProvider({ kubeconfig: config.kubeconfig, context: config.context }).forCluster(
+      undefined,
+    );
   } catch (err) {
     const e = err as Error;
-    return [{ ok: false, essential: true, what: 'kubeconfig', detail: e.message, fix: err instanceof KubeSetupError ? err.fix : undefined }];
+    return [
+      {
+        ok: false,
+        essential: true,
+        what: 'kubeconfig',
+        detail: e.message,
+        fix: err instanceof KubeSetupError ? err.fix : undefined,
+      },
+    ];
   }
-  checks.push({ ok: true, essential: true, what: 'kubeconfig', detail: `context ${clients.context} (${clients.server})` });
-  const version = await read('API server', 5_000, (s) => clients.config.makeApiClient(k8s.VersionApi).getCode(withSignal(s)));
+  checks.push({
+    ok: true,
+    essential: true,
+    what: 'kubeconfig',
+    detail: `context ${clients.context} (${clients.server})`,
+  });
+  const version = await read('API server', 5_000, (s) =>
+    clients.config.makeApiClient(k8s.VersionApi).getCode(withSignal(s)),
+  );
   if (!version.value) {
-    checks.push({ ok: false, essential: true, what: 'API server', detail: version.gap!.reason, fix: version.gap!.fix });
+    checks.push({
+      ok: false,
+      essential: true,
+      what: 'API server',
+      detail: version.gap!.reason,
+      fix: version.gap!.fix,
+    });
     return checks;
   }
-  checks.push({ ok: true, essential: true, what: 'API server', detail: `Kubernetes ${version.value.gitVersion}` });
+  checks.push({
+    ok: true,
+    essential: true,
+    what: 'API server',
+    detail: `Kubernetes ${version.value.gitVersion}`,
+  });
   const ns = namespace ?? clients.config.getContextObject(clients.context)?.namespace ?? 'default';
   const results = await Promise.all(
     READS.map(async (r) => {
@@ -74,14 +110,21 @@ async function kubeChecks(config: EngineConfig, namespace: string | undefined): 
       );
       const where = r.cluster ? 'cluster-wide' : `in namespace ${ns}`;
       if (!review.value) {
-        return { ok: false, essential: false, what: `${r.label} ${where}`, detail: `could not check: ${review.gap!.reason}` };
+        return {
+          ok: false,
+          essential: false,
+          what: `${r.label} ${where}`,
+          detail: `could not check: ${review.gap!.reason}`,
+        };
       }
       const allowed = review.value.status?.allowed === true;
       return {
         ok: allowed,
         essential: Boolean(r.essential),
         what: `${r.label} ${where}`,
-        detail: allowed ? 'allowed' : `denied${review.value.status?.reason ? `: ${review.value.status.reason}` : ''}`,
+        detail: allowed
+          ? 'allowed'
+          : `denied${review.value.status?.reason ? `: ${review.value.status.reason}` : ''}`,
         ...(allowed
           ? {}
           : {
@@ -97,14 +140,31 @@ async function kubeChecks(config: EngineConfig, namespace: string | undefined): 
 }
 
 async function ollamaChecks(config: EngineConfig): Promise<Check[]> {
-  if (!config.llm) return [{ ok: true, essential: false, what: 'Ollama', detail: 'not used (--no-llm): reports come from the rules' }];
+  if (!config.llm)
+    return [
+      {
+        ok: true,
+        essential: false,
+        what: 'Ollama',
+        detail: 'not used (--no-llm): reports come from the rules',
+      },
+    ];
   try {
     const info = await Promise.race([
       modelInfo(config.ollamaHost, config.model),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 5 s')), 5_000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no answer in 5 s')), 5_000).unref(),
+      ),
     ]);
     const pulled = info.models.some((m) => m === config.model || m === `${config.model}:latest`);
-    const checks: Check[] = [{ ok: true, essential: true, what: 'Ollama', detail: `answering at ${config.ollamaHost}, ${info.models.length} model(s) installed` }];
+    const checks: Check[] = [
+      {
+        ok: true,
+        essential: true,
+        what: 'Ollama',
+        detail: `answering at ${config.ollamaHost}, ${info.models.length} model(s) installed`,
+      },
+    ];
     checks.push(
       pulled
         ? {
@@ -113,19 +173,48 @@ async function ollamaChecks(config: EngineConfig): Promise<Check[]> {
             what: `model ${config.model}`,
             detail: `pulled${info.contextLength ? `, trained context ${info.contextLength} tokens (num_ctx used: ${Math.min(config.numCtx, info.contextLength)})` : ''}`,
           }
-        : { ok: false, essential: true, what: `model ${config.model}`, detail: 'not pulled', fix: `run \`ollama pull ${config.model}\`` },
+        : {
+            ok: false,
+            essential: true,
+            what: `model ${config.model}`,
+            detail: 'not pulled',
+            fix: `run \`ollama pull ${config.model}\``,
+          },
     );
     return checks;
   } catch (err) {
     const reason = (err as Error).message === 'no answer in 5 s' ? 'no answer in 5 s' : explain(err).reason;
-    return [{ ok: false, essential: true, what: 'Ollama', detail: `not reachable at ${config.ollamaHost} (${reason})`, fix: 'start it with `ollama serve`, or pass --ollama-host' }];
+    return [
+      {
+        ok: false,
+        essential: true,
+        what: 'Ollama',
+        detail: `not reachable at ${config.ollamaHost} (${reason})`,
+        fix: 'start it with `ollama serve`, or pass --ollama-host',
+      },
+    ];
   }
 }
 
 function feishuChecks(config: EngineConfig): Check[] {
   return config.feishuWebhook
-    ? [{ ok: true, essential: false, what: 'Feishu', detail: `webhook configured (${new URL(config.feishuWebhook).host})${config.feishuSecret ? ', signed' : ', unsigned'}` }]
-    : [{ ok: false, essential: false, what: 'Feishu', detail: 'not configured: reports stay on this laptop', fix: 'pass --feishu-webhook URL (and --feishu-secret) or set it in Settings' }];
+    ? [
+        {
+          ok: true,
+          essential: false,
+          what: 'Feishu',
+          detail: `webhook configured (${new URL(config.feishuWebhook).host})${config.feishuSecret ? ', signed' : ', unsigned'}`,
+        },
+      ]
+    : [
+        {
+          ok: false,
+          essential: false,
+          what: 'Feishu',
+          detail: 'not configured: reports stay on this laptop',
+          fix: 'pass --feishu-webhook URL (and --feishu-secret) or set it in Settings',
+        },
+      ];
 }
 
 /** Everything `oncall-scout doctor` checks, in the order it prints them. */
@@ -136,6 +225,9 @@ export async function runDoctor(config: EngineConfig, namespace?: string): Promi
 
 export function formatChecks(checks: Check[]): string {
   return checks
-    .map((c) => `${c.ok ? '✓' : c.essential ? '✗' : '!'} ${c.what}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}`)
+    .map(
+      (c) =>
+        `${c.ok ? '✓' : c.essential ? '✗' : '!'} ${c.what}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}`,
+    )
     .join('\n');
 }

@@ -25,3 +25,11 @@ export function tokenMatches(expected: string, given: string | undefined | null)
   const b = crypto.createHash('sha256').update(given).digest();
   return crypto.timingSafeEqual(a, b);
 }
+
+/** Replaces the stored token (Settings); the server keeps the one it started with until restarted. */
+export function saveToken(dataDir: string, token: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, 'token');
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}

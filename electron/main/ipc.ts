@@ -16,7 +16,12 @@ export function registerIpc(impl: ApiImpl, bus: EventBus, windows: () => Browser
     ipcMain.handle(invokeChannel(name), async (event, raw: unknown) => {
       if (!ours(event.sender)) return { ok: false, error: 'unknown sender' };
       const parsed = apiMethods[name].input.safeParse(raw ?? {});
-      if (!parsed.success) return { ok: false, error: formatIssue(parsed.error) };
+      if (!parsed.success)
+        return {
+          ok: false,
+          error: formatIssue(parsed.error),
+          field: parsed.error.issues[0]?.path.join('.') || undefined,
+        };
       try {
         const fn = impl[name] as (input: unknown) => Promise<unknown>;
         return { ok: true, value: await fn(parsed.data) };

@@ -1,69 +1,196 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { incidentHash, listHash, SETTINGS_HASH } from '../../shared/routes.ts';
+import type { SettingsView as Settings } from '../../shared/settings.ts';
 import type { Client } from './client.ts';
-import { IncidentList } from './IncidentList.tsx';
-import { IncidentView } from './IncidentView.tsx';
-import { useIncidents } from './useIncidents.ts';
+import { I18nProvider, resolveLang, useT } from './i18n/index.tsx';
+import { IncidentView } from './incident/IncidentView.tsx';
+import { FilterBar } from './incidents/FilterBar.tsx';
+import {
+  filtersFromParams,
+  filtersToParams,
+  isFiltered,
+  type ListFilters,
+  NO_FILTERS,
+} from './incidents/filters.ts';
+import { IncidentList } from './incidents/IncidentList.tsx';
+import { useIncidents } from './incidents/useIncidents.ts';
+import { go, replaceHash, useRoute } from './route.ts';
+import { SettingsView } from './settings/SettingsView.tsx';
+import { EmptyState } from './ui/EmptyState.tsx';
+import { useStatus } from './useStatus.ts';
 
 export function App({ client }: { client: Client }) {
-  const [q, setQ] = useState('');
-  const [state, setState] = useState('');
-  const [selected, setSelected] = useState<number | null>(() => {
-    const m = /^#\/incidents\/(\d+)$/.exec(window.location.hash);
-    return m ? Number(m[1]) : null;
-  });
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+  useEffect(() => {
+    client.api.getSettings({}).then(setSettings, (err: Error) => setSettingsError(err.message));
+  }, [client]);
+  const lang = resolveLang(settings?.language, navigator.language);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+  return (
+    <I18nProvider lang={lang}>
+      <Shell client={client} settings={settings} settingsError={settingsError} onSettings={setSettings} />
+    </I18nProvider>
+  );
+}
+
+function Shell({
+  client,
+  settings,
+  settingsError,
+  onSettings,
+}: {
+  client: Client;
+  settings: Settings | null;
+  settingsError: string | null;
+  onSettings(s: Settings): void;
+}) {
+  const t = useT();
+  const route = useRoute();
+  const [filters, setFilters] = useState<ListFilters>(() =>
+    route.page === 'list' ? filtersFromParams(route.filters) : NO_FILTERS,
+  );
+  const [search, setSearch] = useState(filters.q);
   const [connection, setConnection] = useState<'live' | 'offline'>('offline');
-  const { items, error, loading } = useIncidents(client, { q, state });
+  const status = useStatus(client);
+  const list = useIncidents(client, filters);
+  const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => client.onConnection(setConnection), [client]);
+
+  // A list route (a notification's "firing, not acknowledged", a shared link) sets the filters.
+  const routeFilters = route.page === 'list' ? JSON.stringify(route.filters) : null;
   useEffect(() => {
-    const hash = selected === null ? '' : `#/incidents/${selected}`;
-    if (window.location.hash !== hash)
-      window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
-  }, [selected]);
+    if (routeFilters === null) return;
+    const f = filtersFromParams(JSON.parse(routeFilters));
+    setFilters((prev) => (JSON.stringify(prev) === JSON.stringify(f) ? prev : f));
+    setSearch(f.q);
+  }, [routeFilters]);
+
+  const applyFilters = useCallback(
+    (f: ListFilters) => {
+      setFilters(f);
+      if (route.page === 'list') replaceHash(listHash(filtersToParams(f)));
+    },
+    [route.page],
+  );
+
+  // Typing searches after a pause, not on every key.
+  useEffect(() => {
+    if (search === filters.q) return;
+    const timer = setTimeout(() => applyFilters({ ...filters, q: search }), 200);
+    return () => clearTimeout(timer);
+  }, [search, filters, applyFilters]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (e.key === '/' && !(el && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const selected = route.page === 'incident' ? route.id : null;
+  const onSelect = useCallback((id: number) => go(incidentHash(id)), []);
+  const counts = status?.incidents;
+  const listHref = useMemo(() => listHash(filtersToParams(filters)), [filters]);
 
   return (
-    <div className="app">
+    <div className={`app page-${route.page}`}>
       <header className="topbar">
-        <h1>Oncall Scout</h1>
-        <input
-          className="search"
-          type="search"
-          placeholder="Search alerts, pods, diagnoses…"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          aria-label="Search incidents"
-        />
-        <select value={state} onChange={(e) => setState(e.target.value)} aria-label="Filter by state">
-          <option value="">All states</option>
-          <option value="received">Received</option>
-          <option value="collecting">Collecting</option>
-          <option value="diagnosing">Diagnosing</option>
-          <option value="ready">Ready</option>
-          <option value="failed">Failed</option>
-          <option value="cancelled">Cancelled</option>
-        </select>
+        <a className="brand" href={listHref}>
+          <span className="brand-mark" aria-hidden="true" />
+          {t('app.title')}
+        </a>
+        <nav className="nav">
+          <a href={listHref} className={route.page !== 'settings' ? 'on' : ''}>
+            {t('nav.incidents')}
+          </a>
+          <a href={SETTINGS_HASH} className={route.page === 'settings' ? 'on' : ''}>
+            {t('nav.settings')}
+          </a>
+        </nav>
+        {route.page !== 'settings' ? (
+          <input
+            ref={searchRef}
+            className="search"
+            type="search"
+            placeholder={t('list.search')}
+            aria-label={t('list.searchLabel')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        ) : (
+          <span className="spacer" />
+        )}
+        {counts ? (
+          <span className="counts">
+            {counts.unacknowledged ? (
+              <button
+                type="button"
+                className="count-firing"
+                onClick={() => go(listHash({ status: 'firing', acked: 'false' }))}
+              >
+                {t('status.unacked', { n: counts.unacknowledged })}
+              </button>
+            ) : null}
+            {counts.analyzing ? (
+              <span className="count-analyzing">{t('status.analyzing', { n: counts.analyzing })}</span>
+            ) : null}
+          </span>
+        ) : null}
         <span
           className={`conn conn-${connection}`}
-          title={connection === 'live' ? 'Live updates' : 'Reconnecting…'}
+          title={connection === 'live' ? t('conn.liveTitle') : t('conn.offlineTitle')}
+          data-connection={connection}
         >
-          {connection === 'live' ? '● live' : '○ offline'}
+          {connection === 'live' ? `● ${t('conn.live')}` : `○ ${t('conn.offline')}`}
         </span>
       </header>
-      <main className="split">
-        <IncidentList
-          items={items}
-          loading={loading}
-          error={error}
-          selected={selected}
-          onSelect={setSelected}
-          filtered={Boolean(q || state)}
-        />
-        {selected === null ? (
-          <section className="empty-detail">Select an incident to see its diagnosis.</section>
-        ) : (
-          <IncidentView key={selected} client={client} id={selected} />
-        )}
-      </main>
+      {route.page === 'settings' ? (
+        <SettingsView client={client} settings={settings} error={settingsError} onSaved={onSettings} />
+      ) : (
+        <main className="split">
+          <div className="list-pane">
+            <FilterBar
+              client={client}
+              filters={filters}
+              onChange={applyFilters}
+              count={{ total: list.total }}
+            />
+            <IncidentList
+              items={list.items}
+              loading={list.loading}
+              loadingMore={list.loadingMore}
+              error={list.error}
+              filtered={isFiltered(filters)}
+              selected={selected}
+              onSelect={onSelect}
+              onLoadMore={list.loadMore}
+              onRetry={list.reload}
+              onClearFilters={() => {
+                setSearch('');
+                applyFilters(NO_FILTERS);
+              }}
+            />
+          </div>
+          {route.page === 'incident' ? (
+            <IncidentView key={route.id} client={client} id={route.id} initialRef={route.ref} />
+          ) : (
+            <section className="detail">
+              <EmptyState title={t('detail.selectTitle')}>
+                <p>{t('detail.selectBody')}</p>
+              </EmptyState>
+            </section>
+          )}
+        </main>
+      )}
     </div>
   );
 }

@@ -9,10 +9,21 @@ export interface Client {
   onConnection(fn: (state: 'live' | 'offline') => void): () => void;
 }
 
+/** An API failure as the UI sees it: the message, and the field at fault or the HTTP status when known. */
+export class ClientError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
 interface Bridge {
   api: Record<
     ApiName,
-    (input: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: string }>
+    (input: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: string; field?: string }>
   >;
   on(name: ApiEventName, fn: (payload: unknown) => void): () => void;
 }
@@ -29,7 +40,7 @@ function ipcClient(bridge: Bridge): Client {
       name,
       async (input: unknown) => {
         const r = await bridge.api[name](input);
-        if (!r.ok) throw new Error(r.error);
+        if (!r.ok) throw new ClientError(r.error, r.field);
         return r.value;
       },
     ]),
@@ -78,9 +89,15 @@ function httpClient(token: string): Client {
       init.headers = { ...init.headers, 'content-type': 'application/json' };
       init.body = JSON.stringify(rest);
     }
-    const res = await fetch(target, init);
-    const body = (await res.json().catch(() => ({}))) as { error?: string };
-    if (!res.ok) throw new Error(body.error ?? `${res.status} ${res.statusText}`);
+    let res: Response;
+    try {
+      res = await fetch(target, init);
+    } catch {
+      throw new ClientError('the engine does not answer: check that Oncall Scout is still running');
+    }
+    const body = (await res.json().catch(() => ({}))) as { error?: string; field?: string };
+    if (!res.ok)
+      throw new ClientError(body.error ?? `${res.status} ${res.statusText}`, body.field, res.status);
     return body;
   };
   const api = Object.fromEntries(

@@ -1,7 +1,8 @@
 import type { FakeKube } from '../fakes/kube-apiserver.ts';
 
 /** The one line that explains the crash, buried at line 1,000 of the big log. */
-export const BIG_LOG_EVIDENCE = 'FATAL could not open ledger: dial tcp 10.42.7.19:5432: connect: connection refused';
+export const BIG_LOG_EVIDENCE =
+  'FATAL could not open ledger: dial tcp 10.42.7.19:5432: connect: connection refused';
 
 /** A crash-looping pod whose previous log has `lines` lines of realistic noise and one decisive line. */
 export function addBigLogPod(kube: FakeKube, lines: number): void {
@@ -10,7 +11,8 @@ export function addBigLogPod(kube: FakeKube, lines: number): void {
     const t = new Date(Date.UTC(2026, 10, 26, 2, 0, 0) + i * 97).toISOString();
     if (i === 1_000) out.push(`${t} ${BIG_LOG_EVIDENCE}`);
     else if (i % 7 === 0) out.push(`${t} DEBUG cache hit key=sku:${(i * 7919) % 100000} ttl=${i % 300}s`);
-    else out.push(`${t} INFO request method=GET path=/v1/ledger/${(i * 31) % 5000} status=200 dur=${i % 90}ms`);
+    else
+      out.push(`${t} INFO request method=GET path=/v1/ledger/${(i * 31) % 5000} status=200 dur=${i % 90}ms`);
   }
   kube.upsert({
     apiVersion: 'v1',
@@ -27,8 +29,17 @@ export function addBigLogPod(kube: FakeKube, lines: number): void {
           ready: false,
           restartCount: 7,
           started: false,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=app' } },
-          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: '2026-11-26T03:20:00Z', finishedAt: '2026-11-26T03:21:37Z' } },
+          state: {
+            waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=app' },
+          },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              reason: 'Error',
+              startedAt: '2026-11-26T03:20:00Z',
+              finishedAt: '2026-11-26T03:21:37Z',
+            },
+          },
         },
       ],
     },

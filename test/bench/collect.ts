@@ -30,7 +30,9 @@ async function startFakes(latency: number) {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, BENCH_BIG_LOG: '50000' },
   });
-  const line = await new Promise<string>((resolve) => createInterface({ input: proc.stdout! }).once('line', resolve));
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: proc.stdout! }).once('line', resolve),
+  );
   const urls = JSON.parse(line) as { kubeconfig: string };
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -60,11 +62,23 @@ async function main() {
     const home = tempDir('kubectl-home-');
     const cacheDir = path.join(home, 'cache');
     const kubectl = (args: string[]) =>
-      run('kubectl', ['--kubeconfig', fakes.kubeconfig, '--cache-dir', cacheDir, ...args], { env: { ...process.env, HOME: home } });
+      run('kubectl', ['--kubeconfig', fakes.kubeconfig, '--cache-dir', cacheDir, ...args], {
+        env: { ...process.env, HOME: home },
+      });
     const seed = async () => {
       const describe = await kubectl(['describe', 'pod', pod, '-n', namespace]);
-      const logs = await kubectl(['logs', pod, '-n', namespace, '--since=10m', '--tail=100']).catch((e) => ({ stdout: String(e.stderr) }));
-      const statuses = await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'jsonpath={.status.containerStatuses}']);
+      const logs = await kubectl(['logs', pod, '-n', namespace, '--since=10m', '--tail=100']).catch((e) => ({
+        stdout: String(e.stderr),
+      }));
+      const statuses = await kubectl([
+        'get',
+        'pod',
+        pod,
+        '-n',
+        namespace,
+        '-o',
+        'jsonpath={.status.containerStatuses}',
+      ]);
       return { describe: describe.stdout, logs: logs.stdout, statuses: statuses.stdout };
     };
     let seedOut = await seed(); // warm the discovery cache, as on a laptop
@@ -81,14 +95,18 @@ async function main() {
     const big = await collect({ kind: 'pod', name: 'ledger-5d8f7c9b6-bigl0', namespace: 'bench' }, kube);
     const bigLog = big.logs.find((l) => l.previous)!;
 
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; stand-in API server with ${LATENCY_MS} ms per request`);
+    console.log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; stand-in API server with ${LATENCY_MS} ms per request`,
+    );
     console.log(
       `collect ${SCENARIO}: ours median ${median(ours).toFixed(0)} ms vs seed (3 sequential kubectl) median ${median(theirs).toFixed(0)} ms = ${(median(ours) / median(theirs)).toFixed(2)}× (target <= 0.25×)`,
     );
     console.log(
       `  ours collected: ${ctx.pods.length} pod(s), ${ctx.events.length} events, ${ctx.logs.length} logs (previous: ${ctx.logs.filter((l) => l.previous).length}), owner chain ${ctx.workload?.chain.join(' → ') ?? '-'}, rollout diff ${ctx.workload?.rollout ? 'yes' : 'no'}, ${ctx.nodes.length} node(s), ${ctx.siblings.length} sibling(s); evidence in prompt ${evidenceOurs}/${s.expect.evidence.length}`,
     );
-    console.log(`  seed collected: describe + last 100 current-log lines + statuses; evidence in its prompt ${evidenceSeed}/${s.expect.evidence.length}`);
+    console.log(
+      `  seed collected: describe + last 100 current-log lines + statuses; evidence in its prompt ${evidenceSeed}/${s.expect.evidence.length}`,
+    );
     console.log(
       `prompt for a pod with ${bigLog.lineCount.toLocaleString('en-US')} log lines: ${big.digestTokens} tokens (budget ${DEFAULT_COLLECT.budgetTokens}), decisive line at line 1,001 kept: ${big.digest?.includes(BIG_LOG_EVIDENCE) ? 'yes' : 'NO'}`,
     );

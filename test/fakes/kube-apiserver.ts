@@ -409,11 +409,10 @@ function defForObject(obj: KubeObject): ResourceDef {
   if (def) return def;
   if (BUILTIN_GROUPS.has(group) || !group)
     throw new Error(`fake kube: no resource serves ${obj.apiVersion} ${obj.kind}`);
-  const plural =
-    obj.kind
-      .toLowerCase()
-      .replace(/(s|x|ch|sh)$/, '$1e')
-      .replace(/y$/, 'ie') + 's';
+  const plural = `${obj.kind
+    .toLowerCase()
+    .replace(/(s|x|ch|sh)$/, '$1e')
+    .replace(/y$/, 'ie')}s`;
   const crd = res(obj.apiVersion, plural, obj.kind, obj.metadata.namespace !== undefined);
   RESOURCES.push(crd);
   return crd;

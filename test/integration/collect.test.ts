@@ -174,9 +174,17 @@ describe('credentials that do not work', () => {
     const { startFakeKube } = await import('../fakes/kube-apiserver.ts');
     const guarded = await startFakeKube({ token: 'the-right-token' });
     try {
-      const path = guarded.writeKubeconfig((await import('../helpers/engine.ts')).tempDir(), { token: 'an-expired-token' });
-      const ctx = await collect({ kind: 'pod', name: 'x', namespace: 'default' }, createKubeProvider({ kubeconfig: path }));
-      expect(ctx.gaps[0]).toMatchObject({ reason: expect.stringMatching(/unauthorized \(401\)/), fix: expect.stringMatching(/log in again/) });
+      const path = guarded.writeKubeconfig((await import('../helpers/engine.ts')).tempDir(), {
+        token: 'an-expired-token',
+      });
+      const ctx = await collect(
+        { kind: 'pod', name: 'x', namespace: 'default' },
+        createKubeProvider({ kubeconfig: path }),
+      );
+      expect(ctx.gaps[0]).toMatchObject({
+        reason: expect.stringMatching(/unauthorized \(401\)/),
+        fix: expect.stringMatching(/log in again/),
+      });
     } finally {
       await guarded.close();
     }
@@ -196,7 +204,10 @@ contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `,
     );
-    const ctx = await collect({ kind: 'pod', name: 'x', namespace: 'default' }, createKubeProvider({ kubeconfig: file }));
+    const ctx = await collect(
+      { kind: 'pod', name: 'x', namespace: 'default' },
+      createKubeProvider({ kubeconfig: file }),
+    );
     expect(ctx.gaps.length).toBeGreaterThan(0);
     expect(ctx.gaps[0]!.reason).toMatch(/credential plugin `\/bin\/false` failed/);
     expect(ctx.gaps[0]!.fix).toMatch(/credential plugin by hand/);

@@ -19,7 +19,8 @@ afterAll(async () => {
   await ollama.close();
 });
 
-const config = (extra = {}) => resolveConfig({ dataDir: tempDir(), kubeconfig, ollamaHost: ollama.url, ...extra });
+const config = (extra = {}) =>
+  resolveConfig({ dataDir: tempDir(), kubeconfig, ollamaHost: ollama.url, ...extra });
 
 describe('oncall-scout doctor', () => {
   it('reports every read as allowed, Ollama and the model, and that Feishu is off', async () => {
@@ -39,7 +40,11 @@ describe('oncall-scout doctor', () => {
     try {
       const checks = await runDoctor(config(), 'shop');
       const logs = checks.find((c) => c.what === 'read pod logs in namespace shop')!;
-      expect(logs).toMatchObject({ ok: false, essential: true, fix: expect.stringMatching(/"view" ClusterRole bound in shop/) });
+      expect(logs).toMatchObject({
+        ok: false,
+        essential: true,
+        fix: expect.stringMatching(/"view" ClusterRole bound in shop/),
+      });
     } finally {
       off();
     }
@@ -47,10 +52,20 @@ describe('oncall-scout doctor', () => {
 
   it('says how to fix a missing model, a stopped Ollama and a missing kubeconfig', async () => {
     const missing = await runDoctor(config({ model: 'llama3.1:8b' }));
-    expect(missing.find((c) => c.what === 'model llama3.1:8b')).toMatchObject({ ok: false, fix: 'run `ollama pull llama3.1:8b`' });
+    expect(missing.find((c) => c.what === 'model llama3.1:8b')).toMatchObject({
+      ok: false,
+      fix: 'run `ollama pull llama3.1:8b`',
+    });
     const down = await runDoctor(config({ ollamaHost: 'http://127.0.0.1:9' }));
-    expect(down.find((c) => c.what === 'Ollama')).toMatchObject({ ok: false, fix: expect.stringMatching(/ollama serve/) });
+    expect(down.find((c) => c.what === 'Ollama')).toMatchObject({
+      ok: false,
+      fix: expect.stringMatching(/ollama serve/),
+    });
     const nokube = await runDoctor(config({ kubeconfig: '/nonexistent/config' }));
-    expect(nokube[0]).toMatchObject({ ok: false, what: 'kubeconfig', detail: expect.stringMatching(/no kubeconfig found/) });
+    expect(nokube[0]).toMatchObject({
+      ok: false,
+      what: 'kubeconfig',
+      detail: expect.stringMatching(/no kubeconfig found/),
+    });
   });
 });

@@ -55,7 +55,8 @@ function configRefs(c: k8s.V1Container): string[] {
 /** A probe in kubectl describe's words, so the model and the engineer read the same thing. */
 export function describeProbe(p: k8s.V1Probe): string {
   let how = 'unknown';
-  if (p.httpGet) how = `http-get ${p.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
+  if (p.httpGet)
+    how = `http-get ${p.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
   else if (p.tcpSocket) how = `tcp-socket :${p.tcpSocket.port}`;
   else if (p.exec) how = `exec [${(p.exec.command ?? []).join(' ')}]`;
   else if (p.grpc) how = `grpc <pod>:${p.grpc.port} ${p.grpc.service ?? ''}`.trim();

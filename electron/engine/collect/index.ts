@@ -41,12 +41,10 @@ export async function collect(
     const clients = kube.forCluster(target.cluster);
     ctx.kubeContext = clients.context;
     const deadline = AbortSignal.timeout(opts.deadlineMs);
-    const reader = new Reader(
-      clients,
-      opts.readTimeoutMs,
-      signal ? AbortSignal.any([signal, deadline]) : deadline,
-      ctx.gaps,
-    );
+    const all = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // Every parallel read listens on it; dozens at once is the design, not a leak.
+    setMaxListeners(200, all);
+    const reader = new Reader(clients, opts.readTimeoutMs, all, ctx.gaps);
     await collectTarget(reader, ctx, { logTailLines: opts.logTailLines, logLimitBytes: opts.logLimitBytes });
   } catch (err) {
     ctx.gaps.push(setupGap(err));

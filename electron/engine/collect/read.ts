@@ -90,7 +90,11 @@ export function statusMessage(body: unknown): string | undefined {
  * Why a read failed, and what the user can do. `credentialPlugin` is the kubeconfig's exec command, if
  * any: client-node reports a failing plugin only with the plugin's stderr, often empty.
  */
-export function explain(err: unknown, parent?: AbortSignal, credentialPlugin?: string): { reason: string; fix?: string } {
+export function explain(
+  err: unknown,
+  parent?: AbortSignal,
+  credentialPlugin?: string,
+): { reason: string; fix?: string } {
   if (parent?.aborted)
     return { reason: `stopped: ${String(parent.reason?.message ?? parent.reason ?? 'deadline')}` };
   if (err instanceof ReadTimeout) {

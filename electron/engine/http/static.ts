@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 
 /** The UI's CSP when served over HTTP (the Electron build carries the same one in index.html). */
 export const UI_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; worker-src 'none'; frame-ancestors 'none'";
 
 /**
  * Serves the built renderer. Paths are resolved inside the root only (no traversal, no symlinks out);

@@ -2,6 +2,7 @@ import type { Alert } from '../../../shared/alert.ts';
 import { normalizeSeverity, severityRank } from '../../../shared/alert.ts';
 import { describeTarget, targetFromLabels } from '../collect/target.ts';
 import { type Db, durable, write } from './db.ts';
+import { createDeliveries } from './deliveries.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -44,6 +45,7 @@ export function createIngest(db: Db, opts: IngestOptions) {
       error = CASE WHEN state IN ('received', 'diagnosing')
         THEN 'the alert resolved before the analysis finished' ELSE error END
     WHERE id = @id AND resolved_at IS NULL`);
+  const deliveries = createDeliveries(db);
   const finishDiagnosing = db.prepare(
     `UPDATE incidents SET state = 'ready' WHERE id = ? AND state = 'diagnosing' AND llm_pending = 0`,
   );
@@ -95,6 +97,7 @@ export function createIngest(db: Db, opts: IngestOptions) {
       if (existing && resolvedAt && !existing.resolved_at) {
         resolveIncident.run({ id: incidentId, resolvedAt, endsAt: alert.endsAt, now: receivedAt });
         finishDiagnosing.run(incidentId);
+        deliveries.onResolved(incidentId, receivedAt);
         result.resolved.push(incidentId);
       }
     }

@@ -92,4 +92,24 @@ export const MIGRATIONS: readonly string[] = [
     tokenize = 'unicode61 remove_diacritics 2'
   );
   `,
+  // 2: the Feishu outbox — one row per card per incident per group, sent by the pipeline thread
+  `
+  CREATE TABLE deliveries (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    route         TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('new', 'updated', 'resolved')),
+    status        TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+    category      TEXT,
+    body          TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_at       TEXT,
+    last_error    TEXT,
+    fix           TEXT,
+    created_at    TEXT NOT NULL,
+    sent_at       TEXT,
+    UNIQUE (incident_id, route, kind)
+  );
+  CREATE INDEX deliveries_due ON deliveries (status, next_at);
+  `,
 ];

@@ -9,6 +9,11 @@ export interface ListFilter {
   q?: string;
   severity?: string;
   namespace?: string;
+  cluster?: string;
+  status?: 'firing' | 'resolved';
+  acked?: boolean;
+  /** Keyset paging: only incidents listed after this one (older, in list order). */
+  before?: number;
   limit: number;
 }
 
@@ -25,33 +30,77 @@ export function ftsQuery(text: string): string | null {
   return terms.length ? terms.map((t) => `"${t}"*`).join(' ') : null;
 }
 
+/** WHERE terms shared by the list and its count. */
+function listWhere(f: Omit<ListFilter, 'limit' | 'before'>): {
+  where: string[];
+  params: Record<string, unknown>;
+} {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  for (const key of ['state', 'severity', 'namespace', 'cluster'] as const) {
+    if (f[key]) {
+      where.push(`${key} = @${key}`);
+      params[key] = f[key];
+    }
+  }
+  if (f.status) where.push(f.status === 'resolved' ? 'resolved_at IS NOT NULL' : 'resolved_at IS NULL');
+  if (f.acked !== undefined) where.push(f.acked ? 'acked_at IS NOT NULL' : 'acked_at IS NULL');
+  const match = f.q ? ftsQuery(f.q) : null;
+  if (match) {
+    where.push('id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH @match)');
+    params.match = match;
+  }
+  return { where, params };
+}
+
 export function createQueries(db: Db, now: () => Date = () => new Date()) {
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
 
   return {
     list(f: ListFilter): IncidentSummary[] {
-      const where: string[] = [];
-      const params: Record<string, unknown> = { limit: f.limit };
-      if (f.state) {
-        where.push('state = @state');
-        params.state = f.state;
-      }
-      if (f.severity) {
-        where.push('severity = @severity');
-        params.severity = f.severity;
-      }
-      if (f.namespace) {
-        where.push('namespace = @namespace');
-        params.namespace = f.namespace;
-      }
-      const match = f.q ? ftsQuery(f.q) : null;
-      if (match) {
-        where.push('id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH @match)');
-        params.match = match;
+      const { where, params } = listWhere(f);
+      if (f.before !== undefined) {
+        // Row-value comparison follows the list order (received_at DESC, id DESC) on its index.
+        where.push('(received_at, id) < (SELECT received_at, id FROM incidents WHERE id = @before)');
+        params.before = f.before;
       }
       const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY received_at DESC, id DESC LIMIT @limit`;
-      return db.prepare<Record<string, unknown>, IncidentRow>(sql).all(params).map(toSummary);
+      return db
+        .prepare<Record<string, unknown>, IncidentRow>(sql)
+        .all({ ...params, limit: f.limit })
+        .map(toSummary);
+    },
+
+    /** How many incidents match the filters (paging aside): the list's header count. */
+    count(f: Omit<ListFilter, 'limit' | 'before'>): number {
+      const { where, params } = listWhere(f);
+      const sql = `SELECT COUNT(*) AS n FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+      return db.prepare<Record<string, unknown>, { n: number }>(sql).get(params)!.n;
+    },
+
+    /** The values the list can be filtered by. */
+    facets(): { namespaces: string[]; clusters: string[] } {
+      const distinct = (col: 'namespace' | 'cluster') =>
+        db
+          .prepare<[], { v: string }>(
+            `SELECT DISTINCT ${col} AS v FROM incidents WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT 1000`,
+          )
+          .all()
+          .map((r) => r.v);
+      return { namespaces: distinct('namespace'), clusters: distinct('cluster') };
+    },
+
+    /** Still-firing incidents: all, unacknowledged, and those being analysed (the tray's state). */
+    firingCounts(): { firing: number; unacknowledged: number; analyzing: number } {
+      return db
+        .prepare<[], { firing: number; unacknowledged: number; analyzing: number }>(
+          `SELECT COUNT(*) AS firing,
+                  COALESCE(SUM(acked_at IS NULL), 0) AS unacknowledged,
+                  COALESCE(SUM(state IN ('received', 'collecting', 'diagnosing')), 0) AS analyzing
+           FROM incidents WHERE resolved_at IS NULL AND state != 'cancelled'`,
+        )
+        .get()!;
     },
 
     summary(id: number): IncidentSummary | null {
@@ -122,14 +171,24 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       if (!row) return [];
       const workload = row.target.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
       const rows = db
-        .prepare<Record<string, unknown>, IncidentRow & { verdict: string | null; note: string | null; fb_category: string | null }>(
+        .prepare<
+          Record<string, unknown>,
+          IncidentRow & { verdict: string | null; note: string | null; fb_category: string | null }
+        >(
           `SELECT i.*, f.verdict, f.note, f.category AS fb_category FROM incidents i
            LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE incident_id = i.id)
            WHERE i.id != @id AND i.alertname = @alertname AND i.category IS NOT NULL
              AND (i.target = @target OR i.target LIKE @prefix) AND COALESCE(i.namespace, '') = COALESCE(@namespace, '')
            ORDER BY (f.verdict IS NOT NULL) DESC, i.received_at DESC LIMIT @limit`,
         )
-        .all({ id, alertname: row.alertname, target: row.target, prefix: `${workload}%`, namespace: row.namespace, limit });
+        .all({
+          id,
+          alertname: row.alertname,
+          target: row.target,
+          prefix: `${workload}%`,
+          namespace: row.namespace,
+          limit,
+        });
       return rows.map((r) => {
         const verdict =
           r.verdict === 'right'

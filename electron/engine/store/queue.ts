@@ -1,8 +1,15 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Report } from '../../../shared/report.ts';
 import { type Db, immediate, write } from './db.ts';
+import { createDeliveries } from './deliveries.ts';
 import type { IncidentRow } from './rows.ts';
 import { createSearchIndex } from './search-index.ts';
+
+/** Which Feishu routes get a card for the incident, and how long to wait for the LLM's report first. */
+export interface Announce {
+  routes: string[];
+  holdMs: number;
+}
 
 /** How often an incident may be picked up again after the engine died while working on it. */
 export const MAX_ATTEMPTS = 3;
@@ -40,6 +47,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     UPDATE incidents SET category = @category, confidence = @confidence, source = @source, summary = @summary,
       updated_at = @now WHERE id = @id`);
   const search = createSearchIndex(db);
+  const deliveries = createDeliveries(db);
   const upsertTimings = db.prepare(`
     INSERT INTO timings (incident_id, collect_ms, rules_ms, llm_ms, diagnose_ms, total_ms)
     VALUES (@id, @collectMs, @rulesMs, @llmMs, @diagnoseMs, @totalMs)
@@ -82,6 +90,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
       report: Report,
       llmWanted: boolean,
       t: { collectMs: number; rulesMs: number },
+      announce: Announce | undefined,
     ) => {
       saveContext.run(id, contextJson, collectedAt);
       saveReport(id, report);
@@ -96,6 +105,11 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
         diagnoseMs: wantLlm ? null : t.rulesMs,
         totalMs: wantLlm ? null : Date.parse(ts()) - Date.parse(row.received_at),
       });
+      if (announce?.routes.length && !row.resolved_at) {
+        // Held while the LLM works, so the group usually gets one card with the better report.
+        const notBefore = new Date(now().getTime() + (wantLlm ? announce.holdMs : 0)).toISOString();
+        deliveries.enqueueNew(id, announce.routes, notBefore, ts());
+      }
       return wantLlm;
     },
   );
@@ -133,14 +147,16 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
       report: Report,
       llmWanted: boolean,
       t: { collectMs: number; rulesMs: number },
+      announce?: Announce,
     ): boolean {
       // Serialise before taking the write lock: the intake on the other connection waits for it.
-      return finishRulesTx(id, JSON.stringify(context), context.collectedAt, report, llmWanted, t);
+      return finishRulesTx(id, JSON.stringify(context), context.collectedAt, report, llmWanted, t, announce);
     },
 
     /** The LLM's turn is over: its report (if any) replaces the rules report as the current one. */
     finishLlm: immediate(db, (id: number, report: Report, llmMs: number) => {
       saveReport(id, report);
+      if (report.source === 'llm') deliveries.onLlmReport(id, report.rootCause.category, ts());
       const row = get.get(id)!;
       db.prepare(
         `UPDATE incidents SET state = 'ready', llm_pending = 0, updated_at = ? WHERE id = ? AND state = 'diagnosing'`,

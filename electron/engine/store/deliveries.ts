@@ -1,0 +1,126 @@
+import type { Delivery, DeliveryKind } from '../../../shared/delivery.ts';
+import { type Db, immediate, write } from './db.ts';
+
+export interface DeliveryRow {
+  id: number;
+  incident_id: number;
+  route: string;
+  kind: DeliveryKind;
+  status: Delivery['status'];
+  category: string | null;
+  body: string | null;
+  attempts: number;
+  next_at: string | null;
+  last_error: string | null;
+  fix: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    id: r.id,
+    route: r.route,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    nextAt: r.status === 'pending' ? r.next_at : null,
+    sentAt: r.sent_at,
+    lastError: r.last_error,
+    fix: r.fix,
+  };
+}
+
+/**
+ * The Feishu outbox. A row is written in the same transaction as the report it announces, so a card
+ * is never forgotten; UNIQUE (incident, route, kind) makes it one card per kind, across restarts and
+ * retries. A send interrupted by a crash is sent again (at-least-once: at most one duplicate).
+ */
+export function createDeliveries(db: Db) {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO deliveries (incident_id, route, kind, status, next_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`,
+  );
+  const due = db.prepare<[string, number], DeliveryRow>(
+    `SELECT * FROM deliveries WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`,
+  );
+  const nextDue = db.prepare<[], { next_at: string }>(
+    `SELECT MIN(next_at) AS next_at FROM deliveries WHERE status = 'pending'`,
+  );
+  const claim = db.prepare(
+    `UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'`,
+  );
+  const sent = db.prepare(
+    `UPDATE deliveries SET status = 'sent', sent_at = ?, body = ?, category = ?, last_error = NULL, fix = NULL WHERE id = ?`,
+  );
+  const retry = db.prepare(
+    `UPDATE deliveries SET status = 'pending', next_at = ?, last_error = ?, body = COALESCE(body, ?) WHERE id = ?`,
+  );
+  const failed = db.prepare(
+    `UPDATE deliveries SET status = 'failed', last_error = ?, fix = ?, next_at = NULL WHERE id = ?`,
+  );
+  const forIncident = db.prepare<[number], DeliveryRow>(
+    'SELECT * FROM deliveries WHERE incident_id = ? ORDER BY id',
+  );
+
+  return {
+    /** Inside the report's transaction: one 'new' card per route, not before `notBefore`. */
+    enqueueNew(incidentId: number, routes: string[], notBefore: string, now: string): void {
+      for (const r of routes) insert.run(incidentId, r, 'new', notBefore, now);
+    },
+
+    /**
+     * The alert resolved: a 'resolved' card follows every 'new' card that went out; a 'new' card that
+     * was still waiting is not sent at all (announcing a problem that is already over helps nobody).
+     */
+    onResolved(incidentId: number, now: string): void {
+      db.prepare(
+        `UPDATE deliveries SET status = 'skipped', last_error = 'the alert resolved before the card was sent', next_at = NULL
+         WHERE incident_id = ? AND kind = 'new' AND status IN ('pending', 'failed')`,
+      ).run(incidentId);
+      db.prepare(
+        `INSERT OR IGNORE INTO deliveries (incident_id, route, kind, status, next_at, created_at)
+         SELECT incident_id, route, 'resolved', 'pending', ?, ? FROM deliveries
+         WHERE incident_id = ? AND kind = 'new' AND status IN ('sent', 'sending')`,
+      ).run(now, now, incidentId);
+    },
+
+    /** The LLM's report arrived after the card went out: an 'updated' card only if the category changed. */
+    onLlmReport(incidentId: number, category: string, now: string): void {
+      db.prepare(
+        `INSERT OR IGNORE INTO deliveries (incident_id, route, kind, status, next_at, created_at)
+         SELECT incident_id, route, 'updated', 'pending', ?, ? FROM deliveries
+         WHERE incident_id = ? AND kind = 'new' AND status = 'sent' AND category IS NOT NULL AND category != ?`,
+      ).run(now, now, incidentId, category);
+    },
+
+    due: (now: string, limit = 20) => due.all(now, limit),
+    nextDue: () => nextDue.get()?.next_at ?? null,
+    claim: (id: number) => write(() => claim.run(id)).changes === 1,
+    markSent: (id: number, at: string, body: string, category: string | null) =>
+      write(() => sent.run(at, body, category, id)),
+    markRetry: (id: number, nextAt: string, error: string, body: string | null) =>
+      write(() => retry.run(nextAt, error, body, id)),
+    markFailed: (id: number, error: string, fix: string) => write(() => failed.run(error, fix, id)),
+
+    /** After a crash, cards that were being sent are sent again (the duplicate risk is documented). */
+    recover: immediate(
+      db,
+      () => db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'sending'`).run().changes,
+    ),
+
+    forIncident: (id: number) => forIncident.all(id).map(toDelivery),
+
+    /** Permanent failures per route, newest first: what Settings and doctor show with the fix. */
+    failures(limit = 20): Array<{ route: string; error: string; fix: string | null; at: string }> {
+      return db
+        .prepare<[number], { route: string; last_error: string; fix: string | null; created_at: string }>(
+          `SELECT route, last_error, fix, created_at FROM deliveries WHERE status = 'failed' ORDER BY id DESC LIMIT ?`,
+        )
+        .all(limit)
+        .map((r) => ({ route: r.route, error: r.last_error, fix: r.fix, at: r.created_at }));
+    },
+  };
+}
+
+export type Deliveries = ReturnType<typeof createDeliveries>;

@@ -1,0 +1,148 @@
+import { useState } from 'react';
+import type { IncidentDetail } from '../../../shared/incident.ts';
+import type { Client } from '../client.ts';
+import { useI18n, useT } from '../i18n/index.tsx';
+import { ExternalLink } from '../ui/ExternalLink.tsx';
+import { ago, safeHref } from '../ui/format.ts';
+
+/** Alertmanager's own view of the alert: its alerts page filtered on the alert's identifying labels. */
+export function alertmanagerUrl(d: IncidentDetail): string | null {
+  const base = safeHref(d.alert.externalURL);
+  if (!base) return null;
+  const keys = ['alertname', 'namespace', 'pod', 'deployment', 'node', 'job', 'cluster'];
+  const matchers = keys
+    .filter((k) => d.alert.labels[k])
+    .map((k) => `${k}="${d.alert.labels[k]!.replace(/["\\]/g, '\\$&')}"`)
+    .join(',');
+  return `${base.replace(/\/+$/, '')}/#/alerts?silenced=false&inhibited=false&active=true&filter=${encodeURIComponent(`{${matchers}}`)}`;
+}
+
+export function Actions({
+  detail,
+  client,
+  onDone,
+}: {
+  detail: IncidentDetail;
+  client: Client;
+  onDone(): void;
+}) {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const id = detail.id;
+  const run = async (name: string, fn: () => Promise<unknown>) => {
+    setBusy(name);
+    setError(null);
+    try {
+      await fn();
+      onDone();
+    } catch (err) {
+      setError(t('action.failed', { action: name, error: (err as Error).message }));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const finished = ['ready', 'failed', 'cancelled'].includes(detail.state);
+  const falsePositive = detail.feedback.some((f) => f.verdict === 'false_positive');
+  const am = alertmanagerUrl(detail);
+  const runbook = safeHref(detail.alert.annotations.runbook_url ?? detail.alert.annotations.runbook);
+  return (
+    <div className="actions">
+      <button
+        type="button"
+        className="primary"
+        disabled={busy !== null || Boolean(detail.ackedAt)}
+        onClick={() => run(t('action.ack'), () => client.api.ackIncident({ id }))}
+        data-action="ack"
+      >
+        {detail.ackedAt ? `✓ ${t('detail.acked', { ago: ago(detail.ackedAt, lang) })}` : t('action.ack')}
+      </button>
+      <button
+        type="button"
+        disabled={busy !== null || falsePositive}
+        onClick={() =>
+          run(t('action.falsePositive'), () => client.api.submitFeedback({ id, verdict: 'false_positive' }))
+        }
+        data-action="false-positive"
+      >
+        {falsePositive ? t('action.markedFalsePositive') : t('action.falsePositive')}
+      </button>
+      <button
+        type="button"
+        disabled={busy !== null || !finished}
+        onClick={() => run(t('action.reanalyze'), () => client.api.reanalyze({ id }))}
+        data-action="reanalyze"
+      >
+        {t('action.reanalyze')}
+      </button>
+      {am ? (
+        <ExternalLink className="button" href={am}>
+          {t('action.alertmanager')} ↗
+        </ExternalLink>
+      ) : null}
+      {runbook ? (
+        <ExternalLink className="button" href={runbook}>
+          {t('action.runbook')} ↗
+        </ExternalLink>
+      ) : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Feedback({
+  detail,
+  client,
+  onDone,
+}: {
+  detail: IncidentDetail;
+  client: Client;
+  onDone(): void;
+}) {
+  const t = useT();
+  const [note, setNote] = useState('');
+  const [sent, setSent] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const last = detail.feedback.filter((f) => f.verdict !== 'false_positive').at(-1);
+  const send = async (verdict: 'right' | 'wrong') => {
+    setError(null);
+    try {
+      await client.api.submitFeedback({ id: detail.id, verdict, note: note.trim() || undefined });
+      setSent(verdict);
+      setNote('');
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const shown = sent ?? last?.verdict ?? null;
+  return (
+    <div className="feedback">
+      <span className="feedback-title">{t('feedback.title')}</span>
+      <button type="button" onClick={() => send('right')} aria-pressed={shown === 'right'}>
+        ✓ {t('feedback.right')}
+      </button>
+      <button type="button" onClick={() => send('wrong')} aria-pressed={shown === 'wrong'}>
+        ✗ {t('feedback.wrong')}
+      </button>
+      <input
+        type="text"
+        maxLength={4000}
+        value={note}
+        placeholder={t('feedback.note')}
+        aria-label={t('feedback.note')}
+        onChange={(e) => setNote(e.target.value)}
+      />
+      {shown ? (
+        <span className="muted small">
+          {t('feedback.thanks', { verdict: t(`feedback.verdict.${shown as 'right' | 'wrong'}`) })}
+        </span>
+      ) : null}
+      {error ? <span className="error">{error}</span> : null}
+    </div>
+  );
+}

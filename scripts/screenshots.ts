@@ -1,0 +1,67 @@
+// Takes the README's screenshots (docs/*.png): the list, a report and the settings, in headless
+// Chromium against `oncall-scout serve` with the stand-in cluster and Ollama. Run: npm run screenshots
+import path from 'node:path';
+import { loadScenario, scenarioPayload } from '../test/fixtures/scenarios/index.ts';
+import { launchChromium } from '../test/helpers/browser.ts';
+import { ensureRendererBuilt } from '../test/helpers/build-renderer.ts';
+import { ROOT } from '../test/helpers/cli-process.ts';
+import { TEST_TOKEN } from '../test/helpers/engine.ts';
+import { waitFor } from '../test/helpers/http.ts';
+import { startUiStack } from '../test/helpers/ui-stack.ts';
+
+const NAMES = [
+  'crashloop-missing-env',
+  'oom-jvm-heap',
+  'imagepull-tag-typo',
+  'configerror-missing-secret',
+  'unschedulable-insufficient-memory',
+  'probe-liveness-http-500',
+];
+const scenarios = NAMES.map(loadScenario);
+
+ensureRendererBuilt();
+const stack = await startUiStack(scenarios);
+const chromium = await launchChromium({ colorScheme: 'dark' });
+try {
+  for (const [i, s] of scenarios.entries()) {
+    const startsAt = new Date(Date.now() - (NAMES.length - i) * 7 * 60_000).toISOString();
+    await fetch(`${stack.url}/webhook/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+      body: JSON.stringify(scenarioPayload(s, { startsAt })),
+    });
+  }
+  await waitFor(
+    async () => {
+      const r = await fetch(`${stack.url}/api/incidents`, {
+        headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      });
+      const { items } = (await r.json()) as { items: Array<{ state: string }> };
+      return items.length === NAMES.length && items.every((x) => x.state === 'ready');
+    },
+    30_000,
+    'all incidents ready',
+  );
+  const page = await chromium.context.newPage();
+  const shot = (name: string) => page.screenshot({ path: path.join(ROOT, 'docs', name) });
+  await page.goto(stack.uiUrl);
+  await page.locator('[data-incident]').first().waitFor();
+  await shot('list.png');
+  await page.locator('[data-incident]', { hasText: 'notification-worker' }).click();
+  await page.locator('.report').waitFor();
+  await shot('report.png');
+  // Follow the rule's evidence into the log: the tab opens at the line and flashes it.
+  await page.locator('[data-ref-link^="log/"]').first().click();
+  await page.locator('.log-line.flash').waitFor();
+  await page.locator('.tabs').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot('logs.png');
+  await page.goto(`${stack.url}/#/settings`);
+  await page.locator('[data-section="ollama"]').waitFor();
+  await page.locator('[data-action="test-ollama"]').click();
+  await page.locator('.check-result').waitFor();
+  await shot('settings.png');
+  console.log('screenshots written to docs/');
+} finally {
+  await chromium.close();
+  await stack.close();
+}

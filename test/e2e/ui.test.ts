@@ -1,0 +1,217 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncidentDetail, IncidentSummary } from '../../shared/incident.ts';
+import { defaultRespond } from '../fakes/ollama.ts';
+import { loadScenario, type Scenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { ensureRendererBuilt } from '../helpers/build-renderer.ts';
+import { TEST_TOKEN } from '../helpers/engine.ts';
+import { getJson, postJson, waitFor } from '../helpers/http.ts';
+import { startUiStack, type UiStack } from '../helpers/ui-stack.ts';
+
+/**
+ * The UI in a real browser (Debian's Chromium) against `oncall-scout serve`, the stand-in cluster and
+ * the stand-in Ollama: live list, report, acknowledge, search, settings, and untrusted text that must
+ * stay text.
+ */
+
+const XSS_ANNOTATION = '<img src=x onerror="window.__pwned=\'annotation\'"><script>window.__pwned=1</script>';
+const XSS_LOG = "<img src=x onerror=\"window.__pwned='log'\"> <script>window.__pwned='log-script'</script>";
+const XSS_LLM = '<img src=x onerror="window.__pwned=\'llm\'">';
+
+/** A scenario whose annotation and log carry script: it must render as visible characters. */
+function hostileScenario(): Scenario {
+  const s = structuredClone(loadScenario('crashloop-go-panic')) as Scenario;
+  s.alert.annotations = {
+    ...s.alert.annotations,
+    summary: XSS_ANNOTATION,
+    runbook_url: 'javascript:window.__pwned=9',
+  };
+  for (const key of Object.keys(s.logs)) s.logs[key] = `${XSS_LOG}\n${s.logs[key]}`;
+  return s;
+}
+
+const friendly = loadScenario('crashloop-missing-env');
+const hostile = hostileScenario();
+
+let stack: UiStack;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let page: Page;
+const dialogs: string[] = [];
+
+async function post(s: Scenario, opts: Parameters<typeof scenarioPayload>[1] = {}) {
+  const startsAt = new Date(Date.now() - 120_000).toISOString();
+  const res = await postJson(`${stack.url}/webhook/alertmanager`, scenarioPayload(s, { startsAt, ...opts }));
+  expect(res.status).toBe(200);
+}
+
+async function incidents(): Promise<IncidentSummary[]> {
+  return (await getJson<{ items: IncidentSummary[] }>(`${stack.url}/api/incidents`)).body.items;
+}
+
+const row = (pod: string) => page.locator('[data-incident]', { hasText: pod });
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  stack = await startUiStack([friendly, hostile], {
+    ollama: {
+      // The model's answer carries markup too (it quotes cluster text back).
+      respond: (req) => {
+        const r = JSON.parse(defaultRespond(req));
+        r.rootCause.explanation += ` Quoted from the pod: ${XSS_LLM}`;
+        return JSON.stringify(r);
+      },
+    },
+  });
+  chromium = await launchChromium();
+  page = await chromium.context.newPage();
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  // Any CSP violation means something tried to run or load that the policy forbids.
+  await page.addInitScript(() => {
+    (window as unknown as { __csp: string[] }).__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  await page.goto(stack.uiUrl);
+  await page.getByText('No incidents yet').waitFor();
+  // Marks this document: if the page reloaded, the mark is gone.
+  await page.evaluate(() => {
+    (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await stack?.close();
+});
+
+describe('the UI in a browser', () => {
+  it('shows an alert posted to the webhook in the open list, without a reload', async () => {
+    await expect(page.locator('[data-connection="live"]')).toBeTruthy();
+    await page.locator('[data-connection="live"]').waitFor();
+    await post(friendly);
+    await row('notification-worker').waitFor({ timeout: 5_000 });
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+    // The token left the address bar (it stays in the tab's session storage).
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('opens its report once the analysis is done, with steps and evidence linked into the context', async () => {
+    await row('notification-worker').click();
+    await page.locator('.report .category').waitFor({ timeout: 20_000 });
+    expect(await page.locator('.report .category').textContent()).toBe('CrashLoop');
+    expect(page.url()).toMatch(/#\/incidents\/\d+$/);
+    await page.getByText('Missing required environment variable REDIS_URL').first().waitFor();
+    // Evidence → the log line it rests on.
+    await page.locator('[data-ref-link^="log/"]').first().click();
+    await page.locator('.log-line.flash').waitFor();
+    expect(await page.locator('[role="tab"][aria-selected="true"]').textContent()).toMatch(/^Logs/);
+    // Copy-ready command for read-only steps.
+    expect(await page.locator('.step .command code').first().textContent()).toMatch(/^kubectl /);
+  });
+
+  it('acknowledges the incident', async () => {
+    await page.locator('[data-action="ack"]').click();
+    await page.locator('[data-action="ack"]', { hasText: 'acknowledged' }).waitFor();
+    const i = (await incidents()).find((x) => x.target.includes('notification-worker'))!;
+    expect(i.ackedAt).not.toBeNull();
+    await row('notification-worker').locator('.tag-acked').waitFor();
+    // The "not acknowledged" filter drops it, live.
+    await page.getByRole('button', { name: 'Not acknowledged', exact: true }).click();
+    await page.getByText('No incident matches').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await row('notification-worker').waitFor();
+  });
+
+  it('finds it by full-text search, and says so when nothing matches', async () => {
+    const search = page.getByRole('searchbox', { name: 'Search incidents (full text)' });
+    await search.fill('REDIS_URL');
+    await waitFor(
+      async () => (await page.locator('[data-incident]').count()) === 1,
+      10_000,
+      'one search result',
+    );
+    await row('notification-worker').waitFor();
+    await search.fill('nothing-like-this-anywhere');
+    await page.getByText('No incident matches').waitFor();
+    await search.fill('');
+    await row('notification-worker').waitFor();
+  });
+
+  it('renders script in annotations, logs and LLM output as text: nothing executes', async () => {
+    await post(hostile);
+    await row(hostile.alert.labels.pod!).waitFor({ timeout: 5_000 });
+    await row(hostile.alert.labels.pod!).click();
+    await page.locator('.report .category').waitFor({ timeout: 20_000 });
+    await page.locator('.annotation', { hasText: '<script>window.__pwned=1</script>' }).waitFor();
+    await page.locator('.explanation', { hasText: XSS_LLM }).waitFor();
+    // The javascript: runbook is not offered as a link.
+    expect(await page.locator('a', { hasText: 'Runbook' }).count()).toBe(0);
+    await page.getByRole('tab', { name: /^Alert/ }).click();
+    await page.locator('.labels td', { hasText: XSS_ANNOTATION }).first().waitFor();
+    await page.getByRole('tab', { name: /^Logs/ }).click();
+    await page.locator('.log-line', { hasText: XSS_LOG }).first().waitFor();
+    await page.getByRole('searchbox', { name: 'Search the log' }).fill('onerror');
+    await page.locator('.log-line mark', { hasText: 'onerror' }).first().waitFor();
+    const state = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      images: document.querySelectorAll('img').length,
+      scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
+      csp: (window as unknown as { __csp: string[] }).__csp,
+    }));
+    expect(state).toEqual({ pwned: undefined, images: 0, scripts: 0, csp: [] });
+    expect(dialogs).toEqual([]);
+  });
+
+  it('streams the LLM text while it writes, when re-analysing', async () => {
+    stack.ollama.setOptions({ tokenDelayMs: 40, chunkSize: 4 });
+    await page.locator('[data-action="reanalyze"]').click();
+    await page.locator('.streaming').waitFor({ timeout: 15_000 });
+    await page.locator('.report .category').waitFor({ timeout: 30_000 });
+    await waitFor(async () => (await page.locator('.streaming').count()) === 0, 30_000, 'streaming to end');
+    stack.ollama.setOptions({ tokenDelayMs: 0, chunkSize: 6 });
+  });
+
+  it('settings: names the field it refuses, tests Ollama, applies a new model, switches language', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const ollama = page.locator('[data-section="ollama"]');
+    await ollama.waitFor();
+    await ollama.locator('[data-action="test-ollama"]').click();
+    await ollama.locator('.chip', { hasText: 'qwen2.5:14b' }).waitFor();
+    await ollama.locator('input[name="model"]').fill('not a model!');
+    await ollama.getByRole('button', { name: 'Save' }).click();
+    await ollama.locator('.error', { hasText: 'model' }).waitFor();
+    await ollama.locator('input[name="model"]').fill('llama3.1:8b');
+    await ollama.getByRole('button', { name: 'Save' }).click();
+    await ollama.getByText('Saved').waitFor();
+    const status = await getJson<{ llm: { model: string } }>(`${stack.url}/api/status`);
+    expect(status.body.llm.model).toBe('llama3.1:8b');
+
+    const feishu = page.locator('[data-section="feishu"]');
+    await feishu.locator('input[name="feishuSecret"]').fill('s3cret-value-abcdef-1234');
+    await feishu.getByRole('button', { name: 'Save' }).click();
+    await feishu.getByText('Saved').waitFor();
+    const settings = await getJson<Record<string, unknown>>(`${stack.url}/api/settings`);
+    expect(JSON.stringify(settings.body)).not.toContain('s3cret-value');
+    expect(await feishu.locator('input[name="feishuSecret"]').getAttribute('placeholder')).toContain('…1234');
+
+    const lang = page.locator('[data-section="language"]');
+    await lang.locator('select').selectOption('zh');
+    await lang.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('link', { name: '事件' }).waitFor();
+    await page.getByRole('link', { name: '事件' }).click();
+    await page.getByText('全部').first().waitFor();
+  });
+
+  it('keeps the incident detail consistent with the API', async () => {
+    const i = (await incidents()).find((x) => x.target.includes('notification-worker'))!;
+    const d = await getJson<IncidentDetail>(`${stack.url}/api/incidents/${i.id}?token=${TEST_TOKEN}`);
+    expect(d.body.report?.rootCause.category).toBe('CrashLoop');
+  });
+});
