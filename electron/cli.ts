@@ -40,6 +40,7 @@ const ENGINE_FLAGS = {
   language: { type: 'string' },
   'feishu-webhook': { type: 'string' },
   'feishu-secret': { type: 'string' },
+  'feishu-keyword': { type: 'string' },
   token: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -67,6 +68,7 @@ Flags (environment in brackets):
   --language en|zh|auto  language of the reports (auto: the OS locale)
   --feishu-webhook URL   Feishu/Lark custom-bot webhook to mirror reports to
   --feishu-secret S      the bot's signing secret
+  --feishu-keyword K     one of the bot's custom keywords (put in every card)
   --token T              API token (generated and stored in the data dir when absent)
   --config FILE          YAML/JSON file with any of the settings above (camelCase keys)
 `;
@@ -102,6 +104,7 @@ export function configFromFlags(v: Flags, env: NodeJS.ProcessEnv = process.env):
     language: v.language as EngineConfigInput['language'],
     feishuWebhook: v['feishu-webhook'],
     feishuSecret: v['feishu-secret'],
+    feishuKeyword: v['feishu-keyword'],
     token: v.token,
   };
   const dataDir = flags.dataDir ?? file.dataDir ?? defaultDataDir();

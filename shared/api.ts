@@ -94,6 +94,16 @@ export const apiMethods = {
     input: z.object({ kubeconfig: z.string().max(4096).optional() }),
     output: KubeContexts,
   },
+  /** "Send test message": posts a test card with the given (or saved) webhook, secret and keyword. */
+  testFeishu: {
+    http: { method: 'POST', path: '/api/settings/feishu/test' },
+    input: z.object({
+      webhook: z.string().max(2048).optional(),
+      secret: z.string().max(512).optional(),
+      keyword: z.string().max(64).optional(),
+    }),
+    output: z.object({ ok: z.boolean(), message: z.string(), fix: z.string().optional() }),
+  },
 } as const;
 
 export type ApiMethods = typeof apiMethods;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alert, Severity } from './alert.ts';
 import { Context } from './context.ts';
+import { Delivery } from './delivery.ts';
 import { Category, Report } from './report.ts';
 
 /** received → collecting → diagnosing → ready | failed; cancelled when the alert resolved before analysis. */
@@ -68,7 +69,7 @@ export const IncidentDetail = IncidentSummary.extend({
   timings: Timings,
   error: z.string().nullable(),
   feedback: z.array(Feedback),
-  deliveries: z.array(z.unknown()),
+  deliveries: z.array(Delivery),
   actions: z.array(z.unknown()),
 });
 export type IncidentDetail = z.infer<typeof IncidentDetail>;

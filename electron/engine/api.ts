@@ -2,7 +2,9 @@ import type { ApiImpl } from '../../shared/api.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import type { KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
+import { resolveLanguage } from './diagnose/messages/index.ts';
 import type { EventBus } from './events.ts';
+import { testFeishu } from './notify/feishu/test.ts';
 import type { PipelineControl } from './pipeline-host.ts';
 import { listKubeContexts } from './settings/kube-contexts.ts';
 import { checkOllama } from './settings/ollama-check.ts';
@@ -92,6 +94,18 @@ export function createApi(d: ApiDeps): ApiImpl {
     },
     async listKubeContexts({ kubeconfig }) {
       return listKubeContexts(kubeconfig || d.config.kubeconfig);
+    },
+    async testFeishu({ webhook, secret, keyword }) {
+      return testFeishu(
+        {
+          name: 'test',
+          url: webhook || d.config.feishuWebhook || '',
+          secret: secret ?? d.config.feishuSecret,
+          keyword: keyword ?? d.config.feishuKeyword,
+          match: [],
+        },
+        resolveLanguage(d.config.language),
+      );
     },
   };
 }

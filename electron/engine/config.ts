@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { FeishuRoute } from '../../shared/delivery.ts';
+import { checkWebhookUrl } from './notify/feishu/url.ts';
+import { parseMatcher } from './notify/routes.ts';
 
 /** Everything the engine can be told. Flags > environment > config file > these defaults. */
 export const EngineConfig = z
@@ -31,8 +34,36 @@ export const EngineConfig = z
     runbookDir: z.string().optional(),
     /** Fetch the alert's runbook_url page for the prompt (only the URL the alert names). */
     fetchRunbooks: z.boolean().default(true),
-    feishuWebhook: z.string().optional(),
+    /** The default Feishu/Lark custom bot: every incident. More bots with matchers in feishuRoutes. */
+    feishuWebhook: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        const r = v ? checkWebhookUrl(v) : null;
+        if (r && !r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+      }),
     feishuSecret: z.string().optional(),
+    /** One of the bot's custom keywords (security setting), put in every card. */
+    feishuKeyword: z.string().max(64).optional(),
+    feishuRoutes: z
+      .array(
+        FeishuRoute.superRefine((r, ctx) => {
+          const u = checkWebhookUrl(r.url);
+          if (!u.ok) ctx.addIssue({ code: 'custom', path: ['url'], message: u.error });
+          for (const m of r.match) {
+            try {
+              parseMatcher(m);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', path: ['match'], message: (err as Error).message });
+            }
+          }
+        }),
+      )
+      .default([]),
+    /** How long a new incident's card waits for the LLM's report before going out with the rules'. */
+    feishuHoldSeconds: z.number().int().min(0).max(600).default(30),
+    /** First retry delay of a failed card (doubles per attempt, up to 5 minutes). */
+    feishuRetryBaseMs: z.number().int().min(10).max(600_000).default(2_000),
     token: z.string().min(16, 'must be at least 16 characters').optional(),
     maxBodyBytes: z
       .number()
@@ -43,6 +74,22 @@ export const EngineConfig = z
   .strict();
 export type EngineConfig = z.infer<typeof EngineConfig>;
 export type EngineConfigInput = z.input<typeof EngineConfig>;
+
+/** The Feishu routes in effect: the default webhook (all incidents) and the configured ones. */
+export function feishuRoutes(config: EngineConfig): FeishuRoute[] {
+  const base: FeishuRoute[] = config.feishuWebhook
+    ? [
+        {
+          name: 'default',
+          url: config.feishuWebhook,
+          secret: config.feishuSecret,
+          keyword: config.feishuKeyword,
+          match: [],
+        },
+      ]
+    : [];
+  return [...base, ...config.feishuRoutes.map((r) => ({ ...r, keyword: r.keyword ?? config.feishuKeyword }))];
+}
 
 /** Room left for the cluster context in num_ctx: the system prompt, the alert, the hints and the answer take ~2,200. */
 export function contextBudget(config: { numCtx: number; contextBudget?: number }): number {

@@ -1,8 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import Database from 'better-sqlite3';
 import { createKubeProvider, KubeSetupError } from './collect/kube.ts';
 import { explain, read, withSignal } from './collect/read.ts';
-import type { EngineConfig } from './config.ts';
+import { type EngineConfig, feishuRoutes } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
+import { describeWebhook } from './notify/feishu/url.ts';
+import { createDeliveries } from './store/deliveries.ts';
 
 export interface Check {
   ok: boolean;
@@ -197,24 +202,46 @@ async function ollamaChecks(config: EngineConfig): Promise<Check[]> {
 }
 
 function feishuChecks(config: EngineConfig): Check[] {
-  return config.feishuWebhook
-    ? [
-        {
-          ok: true,
-          essential: false,
-          what: 'Feishu',
-          detail: `webhook configured (${new URL(config.feishuWebhook).host})${config.feishuSecret ? ', signed' : ', unsigned'}`,
-        },
-      ]
-    : [
-        {
-          ok: false,
-          essential: false,
-          what: 'Feishu',
-          detail: 'not configured: reports stay on this laptop',
-          fix: 'pass --feishu-webhook URL (and --feishu-secret) or set it in Settings',
-        },
-      ];
+  const routes = feishuRoutes(config);
+  if (!routes.length) {
+    return [
+      {
+        ok: false,
+        essential: false,
+        what: 'Feishu',
+        detail: 'not configured: reports stay on this laptop',
+        fix: 'pass --feishu-webhook URL (and --feishu-secret) or set it in Settings',
+      },
+    ];
+  }
+  const checks: Check[] = routes.map((r) => ({
+    ok: true,
+    essential: false,
+    what: `Feishu route ${r.name}`,
+    detail: `${describeWebhook(r.url)}${r.secret ? ', signed' : ', unsigned'}${r.keyword ? `, keyword "${r.keyword}"` : ''}${r.match.length ? `, for ${r.match.join(', ')}` : ', all incidents'}`,
+  }));
+  // Cards Feishu refused for good, with the fix, from the engine's own outbox.
+  const file = path.join(config.dataDir, 'oncall-scout.db');
+  if (fs.existsSync(file)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE name = 'deliveries'`).get();
+      if (tables) {
+        for (const f of createDeliveries(db).failures(5)) {
+          checks.push({
+            ok: false,
+            essential: false,
+            what: `Feishu route ${f.route}`,
+            detail: `a card failed at ${f.at}: ${f.error}`,
+            fix: f.fix ?? undefined,
+          });
+        }
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return checks;
 }
 
 /** Everything `oncall-scout doctor` checks, in the order it prints them. */

@@ -6,8 +6,10 @@ import { createKubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
 import { EventBus } from './events.ts';
+import { FeishuSender } from './notify/sender.ts';
 import { Pipeline, pipelineSettings } from './pipeline.ts';
 import { openDatabase } from './store/db.ts';
+import { createDeliveries } from './store/deliveries.ts';
 import { createQueries } from './store/queries.ts';
 import { createQueue } from './store/queue.ts';
 
@@ -58,11 +60,33 @@ if (process.platform === 'linux') {
 
 const { config, nativeBinding } = workerData as WorkerData & { entry?: string };
 const db = openDatabase(path.join(config.dataDir, 'oncall-scout.db'), { nativeBinding });
+const bus = new ForwardingBus();
+const queries = createQueries(db);
+const settings = pipelineSettings(config);
+const emitIncident = (id: number) => {
+  const s = queries.summary(id);
+  if (s) bus.emit('incident', s);
+};
+// Reports are mirrored to Feishu/Lark from this thread too, off the webhook's path.
+const sender = settings.feishu.routes.length
+  ? new FeishuSender({
+      deliveries: createDeliveries(db),
+      queries,
+      routes: settings.feishu.routes,
+      lang: settings.lang,
+      retryBaseMs: config.feishuRetryBaseMs,
+      maxDelayMs: 5 * 60_000,
+      maxAttempts: 50,
+      onChange: emitIncident,
+      log: (message) => post({ type: 'log', message }),
+    })
+  : null;
 const pipeline = new Pipeline({
-  ...pipelineSettings(config),
+  ...settings,
+  onReport: () => sender?.kick(),
   queue: createQueue(db),
-  queries: createQueries(db),
-  bus: new ForwardingBus(),
+  queries,
+  bus,
   kube: createKubeProvider({
     kubeconfig: config.kubeconfig,
     context: config.context,
@@ -90,6 +114,7 @@ parentPort!.on('message', (msg: ToWorker) => {
     case 'start':
       pipeline.holdLlmUntil(fitModel());
       post({ type: 'started', ...pipeline.start() });
+      sender?.start();
       break;
     case 'kick':
       pipeline.kick();
@@ -98,7 +123,7 @@ parentPort!.on('message', (msg: ToWorker) => {
       pipeline.cancel(msg.ids);
       break;
     case 'stop':
-      void pipeline.stop().then(() => {
+      void Promise.all([pipeline.stop(), sender?.stop()]).then(() => {
         db.close();
         post({ type: 'stopped' });
       });

@@ -1,13 +1,15 @@
 import path from 'node:path';
+import type { FeishuRoute } from '../../shared/delivery.ts';
 import { collectWithRules, llmStage } from './analyze.ts';
 import type { CollectOptions } from './collect/index.ts';
 import { DEFAULT_COLLECT } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
-import { contextBudget, type EngineConfig } from './config.ts';
+import { contextBudget, type EngineConfig, feishuRoutes } from './config.ts';
 import { type Lang, resolveLanguage } from './diagnose/messages/index.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
 import { findRunbook, type RunbookOptions } from './diagnose/runbook.ts';
 import type { EventBus } from './events.ts';
+import { routesFor } from './notify/routes.ts';
 import type { Queries } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
 import { toAlert } from './store/rows.ts';
@@ -23,6 +25,10 @@ export interface PipelineOptions {
   clusterLabel: string;
   lang: Lang;
   runbooks: RunbookOptions;
+  /** Where reports are mirrored (Feishu/Lark), and how long a new card waits for the LLM's report. */
+  feishu: { routes: FeishuRoute[]; holdMs: number };
+  /** Called after every stored report (the Feishu sender looks for due cards). */
+  onReport?: () => void;
   collectConcurrency?: number;
   llmConcurrency?: number;
   log?: (msg: string) => void;
@@ -31,7 +37,7 @@ export interface PipelineOptions {
 /** The pipeline's settings, derived from the engine's configuration. */
 export function pipelineSettings(
   config: EngineConfig,
-): Pick<PipelineOptions, 'collect' | 'llm' | 'clusterLabel' | 'lang' | 'runbooks'> {
+): Pick<PipelineOptions, 'collect' | 'llm' | 'clusterLabel' | 'lang' | 'runbooks' | 'feishu'> {
   return {
     collect: {
       ...DEFAULT_COLLECT,
@@ -50,6 +56,7 @@ export function pipelineSettings(
       : null,
     clusterLabel: config.clusterLabel,
     lang: resolveLanguage(config.language),
+    feishu: { routes: feishuRoutes(config), holdMs: config.feishuHoldSeconds * 1000 },
     runbooks: {
       dir: config.runbookDir ?? path.join(config.dataDir, 'runbooks'),
       fetch: config.fetchRunbooks,
@@ -187,10 +194,19 @@ export class Pipeline {
         signal,
       );
       if (this.stopped) return;
-      this.o.queue.finishRules(id, r.context, r.report, this.o.llm !== null, {
-        collectMs: r.collectMs,
-        rulesMs: r.rulesMs,
-      });
+      const announce = {
+        routes: routesFor(this.o.feishu.routes, alert.labels).map((route) => route.name),
+        holdMs: this.o.feishu.holdMs,
+      };
+      this.o.queue.finishRules(
+        id,
+        r.context,
+        r.report,
+        this.o.llm !== null,
+        { collectMs: r.collectMs, rulesMs: r.rulesMs },
+        announce,
+      );
+      this.o.onReport?.();
     } catch (err) {
       if (this.stopped) return;
       this.o.log?.(`incident ${id}: analysis failed: ${(err as Error).stack ?? err}`);
@@ -226,6 +242,7 @@ export class Pipeline {
     if (this.stopped) return; // still pending in the store: the next start asks the LLM again
     if (r.unexpected) this.o.log?.(`incident ${id}: ${r.unexpected.stack ?? r.unexpected}`);
     this.o.queue.finishLlm(id, r.report, r.llmMs);
+    this.o.onReport?.();
     this.emit(id);
   }
 }

@@ -73,6 +73,10 @@ describe('oncall-scout CLI', () => {
       [['serve', '--config', badConfig], /config file .*bad\.yaml: Unrecognized key: "ollamaHots"/],
       [['analyze'], /analyze needs --alert FILE/],
       [['frobnicate'], /unknown command "frobnicate"/],
+      [
+        ['serve', '--feishu-webhook', 'https://evil.example/hook'],
+        /feishuWebhook: evil\.example is not a Feishu or Lark host/,
+      ],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(args)));
     for (const [i, [args, message]] of cases.entries()) {

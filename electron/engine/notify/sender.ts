@@ -127,15 +127,21 @@ export class FeishuSender {
       this.o.deliveries.markFailed(row.id, 'the incident no longer exists', 'nothing to do');
       return;
     }
+    const announced =
+      row.kind === 'updated' ? this.o.deliveries.announcedCategory(row.incident_id) : undefined;
+    if (row.kind === 'updated' && announced === detail.report?.rootCause.category) {
+      // The first card went out while the LLM finished and already carried this diagnosis.
+      this.o.deliveries.markSkipped(row.id, 'the first card already carried this diagnosis');
+      return;
+    }
     // The card is built at the first attempt from the newest report, then kept for the retries.
-    const previous = row.kind === 'updated' ? this.o.deliveries.forIncident(row.incident_id) : [];
     const body =
       row.body ??
       JSON.stringify(
         buildCard(row.kind, detail, {
           lang: this.o.lang,
           keyword: route.keyword,
-          previousCategory: previous.length ? sentCategory(this.o.deliveries, row.incident_id) : undefined,
+          previousCategory: announced,
         }),
       );
     limit.note(Date.now());
@@ -171,13 +177,6 @@ export class FeishuSender {
     }
     this.o.onChange?.(row.incident_id);
   }
-}
-
-/** The category the 'new' card announced, for the "was …" in an 'updated' card. */
-function sentCategory(deliveries: Deliveries, incidentId: number): string | undefined {
-  void deliveries;
-  void incidentId;
-  return undefined;
 }
 
 export function backoff(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {

@@ -29,6 +29,8 @@ const ENGINE_KEYS = [
   'llm',
   'feishuWebhook',
   'feishuSecret',
+  // One language for the UI and the reports (and Feishu cards).
+  'language',
 ] as const;
 
 /**

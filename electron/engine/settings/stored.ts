@@ -68,6 +68,7 @@ export function savedConfig(
     model: s.model,
     llm: s.llm,
     port: s.port,
+    language: s.language,
     feishuWebhook: sec.feishuWebhook,
     feishuSecret: sec.feishuSecret,
   };

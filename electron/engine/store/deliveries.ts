@@ -90,7 +90,8 @@ export function createDeliveries(db: Db) {
       db.prepare(
         `INSERT OR IGNORE INTO deliveries (incident_id, route, kind, status, next_at, created_at)
          SELECT incident_id, route, 'updated', 'pending', ?, ? FROM deliveries
-         WHERE incident_id = ? AND kind = 'new' AND status = 'sent' AND category IS NOT NULL AND category != ?`,
+         WHERE incident_id = ? AND kind = 'new'
+           AND ((status = 'sent' AND category IS NOT NULL AND category != ?) OR status = 'sending')`,
       ).run(now, now, incidentId, category);
     },
 
@@ -102,6 +103,12 @@ export function createDeliveries(db: Db) {
     markRetry: (id: number, nextAt: string, error: string, body: string | null) =>
       write(() => retry.run(nextAt, error, body, id)),
     markFailed: (id: number, error: string, fix: string) => write(() => failed.run(error, fix, id)),
+    markSkipped: (id: number, why: string) =>
+      write(() =>
+        db
+          .prepare(`UPDATE deliveries SET status = 'skipped', last_error = ?, next_at = NULL WHERE id = ?`)
+          .run(why, id),
+      ),
 
     /** After a crash, cards that were being sent are sent again (the duplicate risk is documented). */
     recover: immediate(
@@ -110,6 +117,14 @@ export function createDeliveries(db: Db) {
     ),
 
     forIncident: (id: number) => forIncident.all(id).map(toDelivery),
+
+    /** The category the 'new' card announced (for "was …" on an 'updated' card). */
+    announcedCategory: (id: number) =>
+      db
+        .prepare<[number], { category: string | null }>(
+          `SELECT category FROM deliveries WHERE incident_id = ? AND kind = 'new' AND status = 'sent' ORDER BY id LIMIT 1`,
+        )
+        .get(id)?.category ?? undefined,
 
     /** Permanent failures per route, newest first: what Settings and doctor show with the fix. */
     failures(limit = 20): Array<{ route: string; error: string; fix: string | null; at: string }> {

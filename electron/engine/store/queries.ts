@@ -2,6 +2,7 @@ import type { Context } from '../../../shared/context.ts';
 import type { Feedback, FeedbackVerdict, IncidentDetail, IncidentSummary } from '../../../shared/incident.ts';
 import type { Category, Report } from '../../../shared/report.ts';
 import { type Db, write } from './db.ts';
+import { createDeliveries } from './deliveries.ts';
 import { type IncidentRow, toAlert, toSummary } from './rows.ts';
 
 export interface ListFilter {
@@ -54,6 +55,7 @@ function listWhere(f: Omit<ListFilter, 'limit' | 'before'>): {
 }
 
 export function createQueries(db: Db, now: () => Date = () => new Date()) {
+  const deliveries = createDeliveries(db);
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
 
   return {
@@ -157,7 +159,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
         },
         error: row.error,
         feedback,
-        deliveries: [],
+        deliveries: deliveries.forIncident(id),
         actions: [],
       };
     },

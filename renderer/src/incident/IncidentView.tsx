@@ -6,6 +6,7 @@ import { EmptyState } from '../ui/EmptyState.tsx';
 import { ago, exact } from '../ui/format.ts';
 import { Prose } from '../ui/Prose.tsx';
 import { Actions, Feedback } from './Actions.tsx';
+import { Deliveries } from './Deliveries.tsx';
 import { Diagnosis } from './Diagnosis.tsx';
 import { parseRef, type RefTarget, type TabId } from './refs.ts';
 import { Streaming } from './Streaming.tsx';
@@ -160,6 +161,7 @@ export function IncidentView({
           <p className="muted">{t('progress.noReport')}</p>
         ) : null}
         {detail.report ? <Feedback detail={detail} client={client} onDone={() => void load()} /> : null}
+        {detail.deliveries.length ? <Deliveries deliveries={detail.deliveries} /> : null}
 
         <div className="tabs" role="tablist">
           {TABS.map((id) => (

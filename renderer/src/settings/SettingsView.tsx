@@ -325,20 +325,51 @@ function SecretInput({
   );
 }
 
-/**
- * Feishu: only the fields. Delivery (and a test message button, `testFeishu`) belongs to the Feishu
- * fan-out; this card stays separate so that work can add to it without touching the rest.
- */
+/** Feishu: the bot's webhook and secret, and a test message that proves both before an incident does. */
 function FeishuSection(p: SectionProps) {
   const t = useT();
   const [webhook, setWebhook] = useState('');
   const [secret, setSecret] = useState('');
   const [clear, setClear] = useState<{ webhook?: boolean; secret?: boolean }>({});
+  const [test, setTest] = useState<{ busy?: boolean; ok?: boolean; message?: string; fix?: string }>({});
+  const sendTest = async () => {
+    setTest({ busy: true });
+    try {
+      setTest(
+        await p.client.api.testFeishu({ webhook: webhook.trim() || undefined, secret: secret || undefined }),
+      );
+    } catch (err) {
+      setTest({ ok: false, message: (err as Error).message });
+    }
+  };
   return (
     <Section
       id="feishu"
       title={t('settings.feishu')}
       note={t('settings.feishuNote')}
+      extra={
+        <>
+          <button
+            type="button"
+            onClick={() => void sendTest()}
+            disabled={test.busy}
+            data-action="feishu-test"
+          >
+            {test.busy ? t('settings.feishuTesting') : t('settings.feishuTest')}
+          </button>
+          {test.message ? (
+            <span
+              className={test.ok ? 'saved' : 'error'}
+              role="status"
+              data-feishu-test={test.ok ? 'ok' : 'failed'}
+            >
+              {test.ok ? '✓ ' : ''}
+              {test.message}
+              {test.fix ? ` — ${test.fix}` : ''}
+            </span>
+          ) : null}
+        </>
+      }
       {...p}
       onSaved={(v) => {
         setWebhook('');
