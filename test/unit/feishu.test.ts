@@ -145,7 +145,7 @@ function detail(over: Partial<IncidentDetail> = {}): IncidentDetail {
     feedback: [],
     deliveries: [],
     actions: [],
-  } as IncidentDetail;
+  } as unknown as IncidentDetail;
   return { ...base, ...over };
 }
 

@@ -292,8 +292,9 @@ export function checkStep(step: Step, known?: KnownNames): Step {
     if (w.startsWith('-')) {
       const [name, inline] = w.split('=', 2) as [string, string | undefined];
       const next = words[i + 1];
-      const takesValue =
-        inline === undefined && next !== undefined && !next.startsWith('-') && !BOOLEAN.has(name);
+      // -p is --previous for logs but --patch (with a value) for patch.
+      const boolean = BOOLEAN.has(name) && !(name === '-p' && words[1] === 'patch');
+      const takesValue = inline === undefined && next !== undefined && !next.startsWith('-') && !boolean;
       flags.push([name, inline ?? (takesValue ? next : undefined)]);
       i += takesValue ? 2 : 1;
     } else {

@@ -2,6 +2,7 @@ import type { ContainerInfo, Context, PodInfo } from '../../../shared/context.ts
 import type { Category, Step } from '../../../shared/report.ts';
 import { workloadOf } from './evidence.ts';
 import type { Messages } from './messages/index.ts';
+import { containerDependencyErrors } from './rules/dependency-failure.ts';
 
 /**
  * What an engineer runs for each failure class: read-only checks first, then fixes, every name filled in
@@ -75,7 +76,7 @@ function previousLogs(n: Names, m: Messages): Step[] {
   const crashed = n.container.restartCount > 0 || n.container.lastState?.kind === 'terminated';
   return [
     read(
-      m.step.previousLogs,
+      crashed ? m.step.previousLogs : m.step.logs,
       `kubectl logs ${n.pod.name} ${n.nsFlag} -c ${n.container.name}${crashed ? ' --previous' : ''} --tail=200`,
     ),
   ];
@@ -93,6 +94,35 @@ function rollback(n: Names, title: string): Step[] {
 
 function describeNode(n: Names, m: Messages): Step[] {
   return n.node ? [read(m.step.describeNode, `kubectl describe node ${n.node}`)] : [];
+}
+
+/** The endpoints of the alert's Service, or of every Service in the namespace. */
+function endpoints(ctx: Context, n: Names, m: Messages): Step {
+  return ctx.service
+    ? read(m.step.serviceEndpoints, `kubectl get endpoints ${ctx.service.name} ${n.nsFlag}`)
+    : read(m.step.endpoints, `kubectl get endpoints ${n.nsFlag}`);
+}
+
+/**
+ * Where the failing dependency lives, when the logs name an in-cluster Service
+ * (`postgres.shop.svc.cluster.local`): its namespace's endpoints and pods. Names only from the context.
+ */
+function dependencySteps(ctx: Context, n: Names, m: Messages): Step[] {
+  const steps: Step[] = ctx.service ? [endpoints(ctx, n, m)] : [];
+  let depNs: string | undefined;
+  for (const pod of ctx.pods) {
+    for (const c of pod.containers) {
+      const target = containerDependencyErrors(ctx, pod, c)?.primary.target;
+      depNs ??= /\b[a-z0-9-]+\.([a-z0-9-]+)\.svc\b/.exec(target ?? '')?.[1];
+    }
+  }
+  const known = new Set([n.ns, ...ctx.pods.map((p) => p.namespace)]);
+  if (depNs) {
+    const flag = known.has(depNs) ? `-n ${depNs}` : '-A';
+    steps.push(read(m.step.endpoints, `kubectl get endpoints ${flag}`));
+    steps.push(read(m.step.dependencyPods, `kubectl get pods ${flag} -o wide`));
+  } else if (!ctx.service) steps.push(endpoints(ctx, n, m));
+  return steps;
 }
 
 /** Doubles a memory quantity: a starting point for the new limit, labelled as a judgment call. */
@@ -150,7 +180,8 @@ function steps(category: Category, ctx: Context, n: Names, m: Messages): Step[] 
     case 'ConfigError':
       return [
         ...base,
-        read(m.step.listConfig, `kubectl get secrets,configmaps ${n.nsFlag}`),
+        read(m.step.listConfigMaps, `kubectl get configmaps ${n.nsFlag}`),
+        read(m.step.listSecrets, `kubectl get secrets ${n.nsFlag}`),
         ...rolloutHistory(n, m),
       ];
     case 'Unschedulable':
@@ -159,34 +190,78 @@ function steps(category: Category, ctx: Context, n: Names, m: Messages): Step[] 
         read(m.step.describeNodes, 'kubectl describe nodes'),
         read(m.step.pvcs, `kubectl get pvc ${n.nsFlag}`),
       ];
-    case 'ProbeFailure':
+    case 'ProbeFailure': {
+      // A running container that is not ready: its Service has no endpoints for it.
+      const unready = ctx.pods.some((p) =>
+        p.containers.some((x) => !x.init && !x.ready && x.state.kind === 'running'),
+      );
       return [
         ...base,
         ...previousLogs(n, m),
+        ...(unready ? [endpoints(ctx, n, m)] : []),
         ...rolloutHistory(n, m),
         ...rollback(n, m.step.rollbackIfRollout),
       ];
+    }
     case 'Evicted':
-      return [...base, ...(n.node ? [read(m.step.nodePressure, `kubectl describe node ${n.node}`)] : [])];
-    case 'VolumeMount':
-      return [...base, read(m.step.pvcBinding, `kubectl get pvc ${n.nsFlag}`)];
+      return [
+        ...base,
+        ...(n.node ? [read(m.step.nodePressure, `kubectl describe node ${n.node}`)] : []),
+        read(m.step.failedPods, `kubectl get pods ${n.nsFlag} --field-selector=status.phase=Failed -o wide`),
+        ...previousLogs(n, m),
+      ];
+    case 'VolumeMount': {
+      const sources = ctx.pods.flatMap((p) => p.volumes.map((v) => v.source));
+      const claims = [...new Set(sources.filter((x) => x.startsWith('pvc/')).map((x) => x.slice(4)))];
+      const rwo = ctx.pvcs.some((p) => claims.includes(p.name) && p.accessModes.includes('ReadWriteOnce'));
+      return [
+        ...base,
+        read(m.step.pvcBinding, `kubectl get pvc ${n.nsFlag}`),
+        ...claims.slice(0, 2).map((c) => read(m.step.describePvc, `kubectl describe pvc ${c} ${n.nsFlag}`)),
+        ...(sources.some((x) => x.startsWith('configmap/'))
+          ? [read(m.step.listConfigMaps, `kubectl get configmaps ${n.nsFlag}`)]
+          : []),
+        ...(sources.some((x) => x.startsWith('secret/'))
+          ? [read(m.step.listSecrets, `kubectl get secrets ${n.nsFlag}`)]
+          : []),
+        ...(rwo ? [read(m.step.podsWide, `kubectl get pods ${n.nsFlag} -o wide`)] : []),
+        ...rolloutHistory(n, m),
+        ...(rwo && n.workload?.startsWith('deployment/')
+          ? [
+              fix(
+                m.step.recreateStrategy,
+                'high',
+                `kubectl patch ${n.workload} ${n.nsFlag} --patch '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}'`,
+              ),
+            ]
+          : []),
+      ];
+    }
     case 'NodeNotReady':
       return n.node
         ? [
             ...describeNode(n, m),
+            read(
+              m.step.nodeEvents,
+              `kubectl get events -A --field-selector involvedObject.kind=Node,involvedObject.name=${n.node} --sort-by=.lastTimestamp`,
+            ),
             read(m.step.podsOnNode, `kubectl get pods -A --field-selector spec.nodeName=${n.node} -o wide`),
+            read(m.step.listNodes, 'kubectl get nodes -o wide'),
+            ...(ctx.target.kind === 'node' ? [] : base),
+            fix(m.step.cordon, 'high', `kubectl cordon ${n.node}`),
           ]
         : [read(m.step.listNodes, 'kubectl get nodes -o wide')];
     case 'JobFailed': {
       const job = ctx.workload?.kind === 'Job' ? ctx.workload.name : undefined;
       return [
         ...(job ? [read(m.step.describeJob, `kubectl describe job ${job} ${n.nsFlag}`)] : []),
+        ...(job ? [read(m.step.jobPods, `kubectl get pods ${n.nsFlag} -l job-name=${job} -o wide`)] : []),
         ...previousLogs(n, m),
         ...base,
       ];
     }
     case 'DependencyFailure':
-      return [...previousLogs(n, m), ...base, read(m.step.endpoints, `kubectl get endpoints ${n.nsFlag}`)];
+      return [...previousLogs(n, m), ...base, ...dependencySteps(ctx, n, m)];
     case 'NoIssueFound':
       return n.workload
         ? [read(m.step.workloadStatus, `kubectl get ${n.workload} ${n.nsFlag} -o wide`), ...base]

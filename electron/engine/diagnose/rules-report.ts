@@ -63,16 +63,32 @@ export function rulesReport(
 }
 
 function impactOf(ctx: Context, top: Finding | null, m: Messages): string {
+  const failing = top && top.category !== 'NoIssueFound' ? 1 : 0;
+  // A node alert is about every pod on the node; a job alert about the work that did not get done.
+  const node = ctx.target.kind === 'node' ? ctx.nodes.find((n) => n.name === ctx.target.name) : undefined;
+  if (node)
+    return m.report.impactNode({
+      node: node.name,
+      count: node.failingPods.length,
+      pods: node.failingPods.slice(0, 3).join(', '),
+      more: Math.max(0, node.failingPods.length - 3),
+    });
+  const job = ctx.workload?.kind === 'Job' ? ctx.workload : undefined;
+  if (job?.job) return m.report.impactJob({ job: job.name, ...job.job, failing });
   const pod = ctx.pods[0];
   if (!pod) return m.report.impactUnknown;
-  const notReady = pod.containers.filter((c) => !c.init && !c.ready).map((c) => c.name);
+  const containersNotReady = pod.containers.filter((c) => !c.init && !c.ready).map((c) => c.name);
+  // Containers may still say ready while the pod is not (its node went NotReady): say what the pod says.
+  const podNotReady =
+    pod.phase === 'Running' && pod.conditions.some((c) => c.type === 'Ready' && c.status !== 'True');
+  const notReady = containersNotReady.length ? containersNotReady : podNotReady ? ['Ready=False'] : [];
   const restarts = pod.containers.reduce((n, c) => n + c.restartCount, 0);
   const text = m.report.impactPod({
     pod: `${pod.namespace}/${pod.name}`,
     phase: pod.phase,
     notReady: notReady.join(', '),
     restarts,
-    failing: top && top.category !== 'NoIssueFound' ? 1 : 0,
+    failing,
   });
   const others = ctx.siblings;
   return others.length

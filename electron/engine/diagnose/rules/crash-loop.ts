@@ -1,5 +1,5 @@
 import type { Finding } from '../../../../shared/report.ts';
-import { errorLines, eventEvidence, stateEvidence } from '../evidence.ts';
+import { crashFrame, errorLines, eventEvidence, stateEvidence } from '../evidence.ts';
 import { finding, type Rule } from './types.ts';
 
 /**
@@ -26,6 +26,8 @@ export const crashLoop: Rule = {
           ctx.logs.find((l) => l.pod === pod.name && l.container === c.name);
         const lines = log ? errorLines(log, 4) : [];
         evidence.push(...lines);
+        const frame = log ? crashFrame(log) : null;
+        if (frame && !lines.some((l) => l.ref === frame.ref)) evidence.push(frame);
         findings.push(
           finding(
             'crash-loop',

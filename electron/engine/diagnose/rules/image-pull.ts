@@ -38,6 +38,14 @@ export const imagePull: Rule = {
         );
         const detail = failed.find((e) => e.message.startsWith('Failed to pull image')) ?? failed[0];
         if (detail) evidence.push(eventEvidence(ctx, detail));
+        // The kubelet's "Error: ErrImagePull" / "Error: ImagePullBackOff" line, as describe shows it.
+        const statuses = ctx.events.filter(
+          (e) =>
+            e.object === `Pod/${pod.name}` &&
+            e.reason === 'Failed' &&
+            /^Error: (ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)$/.test(e.message),
+        );
+        for (const e of statuses.slice(0, 2)) evidence.push(eventEvidence(ctx, e));
         const cause = pullCause(`${detail?.message ?? ''} ${c.state.message ?? ''} ${c.state.reason}`);
         findings.push(
           finding(
