@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Alert, WebhookAlert, WebhookPayload } from '../shared/alert.ts';
+import { type AlertmanagerSourceInput, SERVICE_REF } from '../shared/alertmanager.ts';
+import { checkPolicyFile, PolicyFileError } from './engine/act/policy-store.ts';
 import { analyzeOnce } from './engine/analyze.ts';
 import { createKubeProvider } from './engine/collect/kube.ts';
 import {
@@ -25,7 +27,9 @@ import { savedConfig } from './engine/settings/stored.ts';
 import { MAX_ATTEMPTS } from './engine/store/queue.ts';
 import { VERSION } from './engine/version.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The package root: this file runs from electron/cli.ts (sources) or out/engine/cli.mjs (bundle). */
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, path.basename(HERE) === 'engine' ? '../..' : '..');
 export const RENDERER_DIR = path.join(ROOT, 'out', 'renderer');
 
 const ENGINE_FLAGS = {
@@ -37,11 +41,14 @@ const ENGINE_FLAGS = {
   'ollama-host': { type: 'string' },
   model: { type: 'string' },
   'no-llm': { type: 'boolean' },
+  prometheus: { type: 'string' },
   language: { type: 'string' },
   'feishu-webhook': { type: 'string' },
   'feishu-secret': { type: 'string' },
   'feishu-keyword': { type: 'string' },
+  alertmanager: { type: 'string', multiple: true },
   token: { type: 'string' },
+  policy: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,11 +72,17 @@ Flags (environment in brackets):
   --ollama-host URL      Ollama server [OLLAMA_HOST] (http://127.0.0.1:11434)
   --model NAME           Ollama model (qwen2.5:14b)
   --no-llm               rules only, never call Ollama
+  --prometheus URL       Prometheus to chart the alert's expression from (after the alert's own host)
   --language en|zh|auto  language of the reports (auto: the OS locale)
   --feishu-webhook URL   Feishu/Lark custom-bot webhook to mirror reports to
   --feishu-secret S      the bot's signing secret
   --feishu-keyword K     one of the bot's custom keywords (put in every card)
+  --alertmanager SRC     pull alerts from an Alertmanager (repeatable): a URL (http://am:9093,
+                         http://user:pass@am:9093) or a Service through the Kubernetes API server,
+                         namespace/service:port (e.g. monitoring/alertmanager-main:web)
   --token T              API token (generated and stored in the data dir when absent)
+  --policy FILE          remediation policy (YAML): which actions the app may take, and where
+                         (default <data dir>/policy.yaml; without one it only suggests)
   --config FILE          YAML/JSON file with any of the settings above (camelCase keys)
 `;
 
@@ -93,6 +106,7 @@ export function configFromFlags(v: Flags, env: NodeJS.ProcessEnv = process.env):
       throw new ConfigError(`--port: "${v.port}" is not a port number`);
   }
   const flags: EngineConfigInput = {
+    alertmanagers: v.alertmanager?.map(alertmanagerFlag),
     host: v.host,
     port,
     dataDir: v['data-dir'],
@@ -101,15 +115,29 @@ export function configFromFlags(v: Flags, env: NodeJS.ProcessEnv = process.env):
     ollamaHost: v['ollama-host'],
     model: v.model,
     llm: v['no-llm'] ? false : undefined,
+    prometheus: v.prometheus,
     language: v.language as EngineConfigInput['language'],
     feishuWebhook: v['feishu-webhook'],
     feishuSecret: v['feishu-secret'],
     feishuKeyword: v['feishu-keyword'],
     token: v.token,
+    policy: v.policy,
   };
   const dataDir = flags.dataDir ?? file.dataDir ?? defaultDataDir();
   const saved = savedConfig(dataDir, fileSecretStore(dataDir), (m) => console.error(`oncall-scout: ${m}`));
   return resolveConfig(file, fromEnv, saved, flags);
+}
+
+/** `--alertmanager`: a URL, or namespace/service:port reached through the API server's service proxy. */
+export function alertmanagerFlag(value: string): AlertmanagerSourceInput {
+  if (/^https?:\/\//i.test(value)) {
+    if (!URL.canParse(value)) throw new ConfigError(`--alertmanager: "${value}" is not a valid URL`);
+    return { url: value };
+  }
+  if (SERVICE_REF.test(value)) return { service: value };
+  throw new ConfigError(
+    `--alertmanager: "${value}" is neither an http(s) URL nor namespace/service:port (e.g. monitoring/alertmanager-main:web)`,
+  );
 }
 
 export interface Running {
@@ -123,6 +151,8 @@ export async function startServe(
   config: EngineConfig,
   out: (line: string) => void = console.log,
 ): Promise<Running> {
+  // A policy that does not parse stops the start, with its line: better than running on a guess.
+  const policy = checkPolicyFile(config);
   const engine = createEngine(config, { log: (m) => console.error(m) });
   const server = createServer(engine, { staticDir: RENDERER_DIR });
   let addr: Awaited<ReturnType<typeof listen>>;
@@ -140,6 +170,8 @@ export async function startServe(
   out(`data:     ${config.dataDir}`);
   out(`cluster:  ${describeKube(engine)}`);
   out(`LLM:      ${config.llm ? `${config.model} at ${config.ollamaHost}` : 'off (--no-llm): rules only'}`);
+  out(`policy:   ${policy}`);
+  for (const s of engine.sources.status()) out(`pulling:  ${s.name} (${s.target})`);
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
     out('note:     the UI is not built; run `npm run build:renderer` (npm run serve does it)');
   if (resumed.resumed) out(`resumed:  ${resumed.resumed} unfinished incident(s)`);
@@ -300,7 +332,11 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof ConfigError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof PolicyFileError ||
+      e.code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error(`oncall-scout: ${e.message}`);
       return 2;
     }

@@ -5,6 +5,20 @@ export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const labelMap = z.record(z.string(), z.string());
 
+/** Prometheus label names, bounded values: a 1 MB "label" is an attack or a bug, not an alert. */
+const labels = z
+  .record(
+    z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'is not a valid label name')
+      .max(128),
+    z.string().max(4096, 'is longer than 4096 characters'),
+  )
+  .refine((l) => Object.keys(l).length <= 100, { message: 'has more than 100 labels' });
+const annotations = z
+  .record(z.string().max(256), z.string().max(65_536, 'is longer than 64 KiB'))
+  .refine((a) => Object.keys(a).length <= 100, { message: 'has more than 100 annotations' });
+
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
   message: 'must be an RFC 3339 timestamp',
 });
@@ -15,10 +29,10 @@ export type AlertStatus = z.infer<typeof AlertStatus>;
 /** One alert as it appears inside an Alertmanager v4 webhook payload. */
 export const WebhookAlert = z.object({
   status: AlertStatus,
-  labels: labelMap.refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, {
+  labels: labels.refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, {
     message: 'must contain a non-empty "alertname"',
   }),
-  annotations: labelMap.default({}),
+  annotations: annotations.default({}),
   startsAt: timestamp,
   endsAt: timestamp.optional(),
   generatorURL: z.string().default(''),

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { ActionRecord, AuditEntry } from './action.ts';
+import { SilenceInfo, SourceStatus } from './alertmanager.ts';
 import { FeedbackVerdict, IncidentDetail, IncidentState, IncidentSummary } from './incident.ts';
+import { PolicyView } from './policy.ts';
 import { Category } from './report.ts';
 import { KubeContexts, OllamaCheck, SettingsPatch, SettingsView } from './settings.ts';
+import { Stats } from './stats.ts';
 
 /**
  * The one declaration of what the UI (and scripts) may ask of the engine. engine/api.ts implements it;
@@ -43,7 +47,21 @@ export const apiMethods = {
   },
   ackIncident: {
     http: { method: 'POST', path: '/api/incidents/:id/ack' },
-    input: z.object({ id, by: z.string().max(200).optional() }),
+    input: z.object({
+      id,
+      by: z.string().max(200).optional(),
+      /** Also silence the alert in its Alertmanager for this long, so the team sees it is taken. */
+      silenceMinutes: z.coerce.number().int().min(1).max(43_200).optional(),
+      /** The silence's comment; default: the diagnosis summary. */
+      comment: z.string().max(2000).optional(),
+    }),
+    /** `silenceError` says why no silence was made (the acknowledgement itself still holds). */
+    output: IncidentSummary.extend({ silence: SilenceInfo.nullable(), silenceError: z.string().nullable() }),
+  },
+  /** Clears the acknowledgement and expires the silence it created. */
+  unackIncident: {
+    http: { method: 'POST', path: '/api/incidents/:id/unack' },
+    input: z.object({ id }),
     output: IncidentSummary,
   },
   submitFeedback: {
@@ -72,7 +90,28 @@ export const apiMethods = {
       queue: z.object({ waiting: z.number(), collecting: z.number(), diagnosing: z.number() }),
       /** Still firing: all, not yet acknowledged, and being analysed (what the tray icon shows). */
       incidents: z.object({ firing: z.number(), unacknowledged: z.number(), analyzing: z.number() }),
+      /** Alertmanagers polled in pull mode, each with its last poll, last error and backoff. */
+      sources: z.array(SourceStatus),
     }),
+  },
+  /** Polls the pull sources now (all, or the one named) instead of waiting for their next turn. */
+  pollSources: {
+    http: { method: 'POST', path: '/api/sources/poll' },
+    input: z.object({ name: z.string().max(100).optional() }),
+    output: z.object({ sources: z.array(SourceStatus) }),
+  },
+  /** The on-call scoreboard over [from, to) and the period of the same length before it. */
+  getStats: {
+    http: { method: 'GET', path: '/api/stats' },
+    input: z.object({
+      /** An ISO date or time; default: 30 days before `to`. */
+      from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+      /** Default: now. */
+      to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+      /** The caller's UTC offset in minutes (e.g. 480 for UTC+8), for the days of the chart. */
+      tz: z.coerce.number().int().min(-840).max(840).default(0),
+    }),
+    output: Stats,
   },
   getSettings: {
     http: { method: 'GET', path: '/api/settings' },
@@ -103,6 +142,45 @@ export const apiMethods = {
       keyword: z.string().max(64).optional(),
     }),
     output: z.object({ ok: z.boolean(), message: z.string(), fix: z.string().optional() }),
+  },
+  /** Remediation: an engineer approves a proposed action (approve mode); the engine then carries it out. */
+  approveAction: {
+    http: { method: 'POST', path: '/api/actions/:id/approve' },
+    input: z.object({ id, by: z.string().max(200).optional() }),
+    output: ActionRecord,
+  },
+  rejectAction: {
+    http: { method: 'POST', path: '/api/actions/:id/reject' },
+    input: z.object({ id, by: z.string().max(200).optional(), reason: z.string().max(2000).optional() }),
+    output: ActionRecord,
+  },
+  /** The audit log of remediation, newest first (every proposal, decision, dry run, call and outcome). */
+  listAudit: {
+    http: { method: 'GET', path: '/api/audit' },
+    input: z.object({
+      incidentId: id.optional(),
+      before: id.optional(),
+      limit: z.coerce.number().int().min(1).max(5_000).default(200),
+    }),
+    output: z.object({ items: z.array(AuditEntry) }),
+  },
+  /** The audit log as a file; over HTTP the body is the file itself (text/csv or application/json). */
+  exportAudit: {
+    http: { method: 'GET', path: '/api/audit/export', download: true },
+    input: z.object({ format: z.enum(['csv', 'json']).default('csv'), incidentId: id.optional() }),
+    output: z.object({ filename: z.string(), contentType: z.string(), content: z.string() }),
+  },
+  /** The remediation policy in force (YAML), where it is read from, and why a newer file was refused. */
+  getPolicy: {
+    http: { method: 'GET', path: '/api/policy' },
+    input: z.object({}),
+    output: PolicyView,
+  },
+  /** Replaces the policy; a bad one is refused (400, with the line and the reason) and the old one stays. */
+  updatePolicy: {
+    http: { method: 'PUT', path: '/api/policy' },
+    input: z.object({ text: z.string().max(64_000), by: z.string().max(200).optional() }),
+    output: PolicyView,
   },
 } as const;
 

@@ -215,6 +215,41 @@ export const PodUsage = z.object({
 });
 export type PodUsage = z.infer<typeof PodUsage>;
 
+/** A metric series over the alert's window, downsampled for the chart, with the numbers that matter. */
+export const MetricSeries = z.object({
+  /** What it is, e.g. "alert expression", "memory working set app". */
+  name: z.string(),
+  query: z.string(),
+  unit: z.enum(['bytes', 'cores', 'count', 'ratio', 'value']).default('value'),
+  /** [unix seconds, value] pairs, at most ~120. */
+  points: z.array(z.tuple([z.number(), z.number()])),
+  /** A line to draw: the expression's threshold, or the container's limit/request. */
+  threshold: z.object({ value: z.number(), op: z.string(), label: z.string() }).optional(),
+  summary: z.object({
+    start: z.number(),
+    min: z.number(),
+    max: z.number(),
+    maxAt: z.number(),
+    last: z.number(),
+    /** Change per minute (least squares). */
+    slope: z.number(),
+    trend: z.enum(['rising', 'falling', 'flat']),
+    /** When the series first crossed the threshold in the window (unix seconds). */
+    firstCrossing: z.number().optional(),
+  }),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+export const Metrics = z.object({
+  /** Which Prometheus answered, e.g. "http://prometheus:9090 (the alert's generatorURL)". */
+  source: z.string(),
+  from: z.number(),
+  to: z.number(),
+  step: z.number(),
+  series: z.array(MetricSeries),
+});
+export type Metrics = z.infer<typeof Metrics>;
+
 export const Context = z.object({
   target: Target,
   collectedAt: z.string(),
@@ -228,6 +263,8 @@ export const Context = z.object({
   pvcs: z.array(PvcInfo).default([]),
   service: ServiceInfo.optional(),
   usage: z.array(PodUsage).default([]),
+  /** The alert's own expression and the target's resource series from Prometheus, when one answers. */
+  metrics: Metrics.optional(),
   /** Healthy pods of the same workload, by name: context for "is it all replicas or one?". */
   siblings: z
     .array(z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number() }))

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ActionRecord } from './action.ts';
 import { Alert, Severity } from './alert.ts';
+import { SilenceInfo } from './alertmanager.ts';
 import { Context } from './context.ts';
 import { Delivery } from './delivery.ts';
 import { Category, Report } from './report.ts';
@@ -70,6 +72,9 @@ export const IncidentDetail = IncidentSummary.extend({
   error: z.string().nullable(),
   feedback: z.array(Feedback),
   deliveries: z.array(Delivery),
-  actions: z.array(z.unknown()),
+  /** Remediation actions the reports proposed, with their mode, state and outcome. */
+  actions: z.array(ActionRecord),
+  /** The Alertmanager silence made when it was acknowledged, if any (the newest). */
+  silence: SilenceInfo.nullable(),
 });
 export type IncidentDetail = z.infer<typeof IncidentDetail>;

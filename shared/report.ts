@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Action, DroppedAction, Proposal } from './action.ts';
 
 export const CATEGORIES = [
   'OOMKilled',
@@ -72,11 +73,17 @@ export const Report = z.object({
   findings: z.array(Finding),
   /** Why the LLM's report is not the one shown, and what to do about it. */
   llmError: z.string().optional(),
+  /** This LLM analysis was made for another incident of the same workload failing the same way. */
+  sharedFrom: z.number().int().optional(),
   /**
    * The model's own conclusion when it disagreed with a deterministic finding: the rule's category and
    * confidence stand in rootCause, this is shown beside it.
    */
   llmView: z.object({ category: Category, confidence: Confidence, explanation: z.string() }).optional(),
+  /** Remediation actions the report proposes (what the policy then does with them is in the store). */
+  proposals: z.array(Proposal).optional(),
+  /** Actions the model proposed that were not kept, with the reason. */
+  droppedActions: z.array(DroppedAction).optional(),
   createdAt: z.string(),
 });
 export type Report = z.infer<typeof Report>;
@@ -103,5 +110,7 @@ export const LlmDiagnosis = z.object({
     )
     .max(10),
   prevention: z.array(z.string().max(500)).max(8),
+  /** First aid the engine may carry out under the user's policy: only these typed actions exist. */
+  actions: z.array(Action).max(3).optional(),
 });
 export type LlmDiagnosis = z.infer<typeof LlmDiagnosis>;

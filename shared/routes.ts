@@ -5,7 +5,9 @@
 export type Route =
   | { page: 'list'; filters: Record<string, string> }
   | { page: 'incident'; id: number; tab?: string; ref?: string }
-  | { page: 'settings' };
+  | { page: 'settings' }
+  | { page: 'stats' }
+  | { page: 'audit'; incidentId?: number };
 
 export function incidentHash(id: number, ref?: string): string {
   return `#/incidents/${id}${ref ? `?ref=${encodeURIComponent(ref)}` : ''}`;
@@ -19,6 +21,12 @@ export function listHash(filters: Record<string, string | undefined> = {}): stri
 }
 
 export const SETTINGS_HASH = '#/settings';
+export const STATS_HASH = '#/stats';
+
+/** The remediation audit log, all of it or one incident's. */
+export function auditHash(incidentId?: number): string {
+  return incidentId ? `#/audit?incident=${incidentId}` : '#/audit';
+}
 
 export function parseHash(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?', 2);
@@ -29,5 +37,13 @@ export function parseHash(hash: string): Route {
     return { page: 'incident', id: Number(m[1]), ...(ref ? { ref } : {}) };
   }
   if (path === '/settings') return { page: 'settings' };
+  if (path === '/stats') return { page: 'stats' };
+  if (path === '/audit') {
+    const incident = Number(params.get('incident'));
+    return {
+      page: 'audit',
+      ...(Number.isSafeInteger(incident) && incident > 0 ? { incidentId: incident } : {}),
+    };
+  }
   return { page: 'list', filters: Object.fromEntries(params) };
 }

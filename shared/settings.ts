@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertmanagerSourcePatch, AlertmanagerSourceView } from './alertmanager.ts';
 
 /**
  * What the Settings screen reads and writes. Secrets (Feishu webhook and secret, the API token) go in
@@ -60,6 +61,8 @@ export const SettingsView = z.object({
   secretStorage: z.enum(['safeStorage', 'file']),
   /** Saved settings that apply only at the next start (the HTTP port, the token). */
   pendingRestart: z.array(z.string()),
+  /** Alertmanagers polled in pull mode (and silenced on ack). */
+  alertmanagers: z.array(AlertmanagerSourceView),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
@@ -93,6 +96,8 @@ export const SettingsPatch = z
       .optional(),
     notifications: NotificationSettings.optional(),
     language: Language.optional(),
+    /** The whole list of pull sources (replaces the saved one). */
+    alertmanagers: z.array(AlertmanagerSourcePatch).max(20).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

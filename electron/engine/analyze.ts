@@ -1,6 +1,7 @@
 import type { Alert } from '../../shared/alert.ts';
 import type { Context } from '../../shared/context.ts';
 import type { Finding, Report } from '../../shared/report.ts';
+import { llmProposals, ruleProposals } from './act/proposals.ts';
 import { buildDigest } from './collect/digest.ts';
 import { type CollectOptions, collect } from './collect/index.ts';
 import type { KubeProvider } from './collect/kube.ts';
@@ -32,10 +33,19 @@ export async function collectWithRules(
   signal?: AbortSignal,
 ): Promise<RulesStage> {
   const t0 = performance.now();
-  const context = await collect(targetFromLabels(alert.labels, clusterLabel), kube, collectOpts, signal);
+  const context = await collect(
+    targetFromLabels(alert.labels, clusterLabel),
+    kube,
+    collectOpts,
+    signal,
+    alert,
+  );
   const t1 = performance.now();
   const findings = runRules(context);
-  const report = rulesReport(context, findings, messages(lang));
+  const m = messages(lang);
+  const report = rulesReport(context, findings, m);
+  const proposals = ruleProposals(context, findings, m);
+  if (proposals.length) report.proposals = proposals;
   const t2 = performance.now();
   return {
     context,
@@ -85,7 +95,22 @@ export async function llmStage(
       onToken: i.onToken,
       signal: i.signal,
     });
-    return { report: run.report, llmMs: Math.round(performance.now() - t0), failed: false };
+    // The rules' proposals stand; the model's own are kept only if they are typed and in the context.
+    const rulesProposals = i.rules.proposals ?? [];
+    const fromLlm = llmProposals(
+      run.actions,
+      ctx,
+      run.report.rootCause,
+      rulesProposals,
+      messages(i.lang ?? 'en'),
+    );
+    const proposals = [...rulesProposals, ...fromLlm.proposals];
+    const report: Report = {
+      ...run.report,
+      ...(proposals.length ? { proposals } : {}),
+      ...(fromLlm.dropped.length ? { droppedActions: fromLlm.dropped } : {}),
+    };
+    return { report, llmMs: Math.round(performance.now() - t0), failed: false };
   } catch (err) {
     const expected = err instanceof LlmError;
     const reason = expected ? err.message : `LLM step failed: ${(err as Error).message}`;

@@ -1,14 +1,24 @@
 import type { ApiImpl } from '../../shared/api.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
+import { approve, DecisionError, reject } from './act/approval.ts';
+import { auditExport } from './act/audit-export.ts';
+import { PolicyError } from './act/policy.ts';
+import type { PolicyStore } from './act/policy-store.ts';
+import { expireIncidentSilence, localUser, silenceIncident } from './alertmanager/ack.ts';
 import type { KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { resolveLanguage } from './diagnose/messages/index.ts';
 import type { EventBus } from './events.ts';
+import type { Sources } from './intake/sources.ts';
 import { testFeishu } from './notify/feishu/test.ts';
 import type { PipelineControl } from './pipeline-host.ts';
 import { listKubeContexts } from './settings/kube-contexts.ts';
 import { checkOllama } from './settings/ollama-check.ts';
 import type { SettingsService } from './settings/service.ts';
+import { createStats, statsRange } from './stats.ts';
+import type { ActionStore } from './store/actions.ts';
+import type { AlertmanagerStore } from './store/alertmanager.ts';
+import type { Db } from './store/db.ts';
 import type { Queries } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
 import { VERSION } from './version.ts';
@@ -31,6 +41,12 @@ export interface ApiDeps {
   kube: KubeProvider;
   bus: EventBus;
   settings: SettingsService;
+  sources: Sources;
+  amStore: AlertmanagerStore;
+  db: Db;
+  /** Remediation: proposed actions and the audit log, and the policy in force. */
+  actions: ActionStore;
+  policy: PolicyStore;
 }
 
 /**
@@ -46,6 +62,8 @@ export function createApi(d: ApiDeps): ApiImpl {
     d.bus.emit('incident', s);
     return s;
   };
+  const stats = createStats(d.db);
+  const silenceDeps = { sources: d.sources, store: d.amStore, now: () => new Date() };
   return {
     async listIncidents(input) {
       const items = d.queries.list(input);
@@ -60,8 +78,24 @@ export function createApi(d: ApiDeps): ApiImpl {
       if (!detail) throw new ApiFailure(404, `incident ${id} not found`);
       return detail;
     },
-    async ackIncident({ id, by }) {
-      return changed(found(id, d.queries.ack(id, by ?? null)));
+    async ackIncident({ id, by, silenceMinutes, comment }) {
+      found(id, d.queries.summary(id));
+      const who = by?.trim() || localUser();
+      const acked = changed(found(id, d.queries.ack(id, who)));
+      if (!silenceMinutes) return { ...acked, silence: null, silenceError: null };
+      const detail = d.queries.detail(id)!;
+      const r = await silenceIncident(detail, { minutes: silenceMinutes, by: who, comment }, silenceDeps);
+      if (r.silence) changed(found(id, d.queries.summary(id)));
+      return { ...acked, silence: r.silence, silenceError: r.error };
+    },
+    async unackIncident({ id }) {
+      found(id, d.queries.summary(id));
+      try {
+        await expireIncidentSilence(id, silenceDeps);
+      } catch (err) {
+        throw new ApiFailure(502, (err as Error).message);
+      }
+      return changed(found(id, d.queries.unack(id)));
     },
     async submitFeedback({ id, ...f }) {
       found(id, d.queries.summary(id));
@@ -81,7 +115,22 @@ export function createApi(d: ApiDeps): ApiImpl {
         kube: d.kube.describe(),
         queue: d.queue.counts(),
         incidents: d.queries.firingCounts(),
+        sources: d.sources.status(),
       };
+    },
+    async pollSources({ name }) {
+      if (name && !d.sources.status().some((s) => s.name === name))
+        throw new ApiFailure(404, `no Alertmanager source named "${name}"`);
+      d.sources.pollNow(name);
+      return { sources: d.sources.status() };
+    },
+    async getStats(input) {
+      try {
+        return stats.compute(statsRange(input, new Date()));
+      } catch (err) {
+        if (err instanceof RangeError) throw new ApiFailure(400, err.message);
+        throw err;
+      }
     },
     async getSettings() {
       return d.settings.view();
@@ -107,5 +156,54 @@ export function createApi(d: ApiDeps): ApiImpl {
         resolveLanguage(d.config.language),
       );
     },
+    async approveAction({ id, by }) {
+      const r = decide(() =>
+        approve({ store: d.actions, queries: d.queries, policy: d.policy }, id, by?.trim() || localUser()),
+      );
+      // The pipeline's thread carries it out; the kick saves it waiting for its next look.
+      d.pipeline.kick();
+      changed(found(r.incidentId, d.queries.summary(r.incidentId)));
+      return r;
+    },
+    async rejectAction({ id, by, reason }) {
+      const r = decide(() =>
+        reject(
+          { store: d.actions, queries: d.queries, policy: d.policy },
+          id,
+          by?.trim() || localUser(),
+          reason,
+        ),
+      );
+      changed(found(r.incidentId, d.queries.summary(r.incidentId)));
+      return r;
+    },
+    async listAudit(input) {
+      return { items: d.actions.auditLog(input) };
+    },
+    async exportAudit({ format, incidentId }) {
+      const items = d.actions.auditLog({ incidentId, limit: 100_000 });
+      return auditExport(items, format, new Date(), incidentId);
+    },
+    async getPolicy() {
+      return d.policy.view();
+    },
+    async updatePolicy({ text, by }) {
+      try {
+        return d.policy.save(text, by?.trim() || localUser());
+      } catch (err) {
+        if (err instanceof PolicyError)
+          throw new ApiFailure(400, `policy not saved, ${err.message}; the previous policy stays in force`);
+        throw err;
+      }
+    },
   };
+}
+
+function decide<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof DecisionError) throw new ApiFailure(err.status, err.message);
+    throw err;
+  }
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { AlertmanagerSource, sourceName } from '../../shared/alertmanager.ts';
 import { FeishuRoute } from '../../shared/delivery.ts';
 import { checkWebhookUrl } from './notify/feishu/url.ts';
 import { parseMatcher } from './notify/routes.ts';
@@ -28,6 +29,31 @@ export const EngineConfig = z
     llmTimeoutMs: z.number().int().positive().default(180_000),
     readTimeoutMs: z.number().int().positive().default(5_000),
     collectDeadlineMs: z.number().int().positive().default(15_000),
+    /** A Prometheus to read the alert's expression and resource series from (after the generatorURL's host). */
+    prometheus: z.string().url('must be a URL such as https://prometheus.example.com').optional(),
+    prometheusAuth: z
+      .object({
+        bearer: z.string().optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** A Prometheus service reached through the Kubernetes API server's proxy: namespace/service:port. */
+    prometheusService: z
+      .string()
+      .regex(
+        /^[a-z0-9-]+\/[a-z0-9-]+(:[\w-]+)?$/,
+        'must be namespace/service[:port], e.g. monitoring/prometheus-k8s:web',
+      )
+      .optional(),
+    /** Minutes of history before the alert to chart. */
+    metricsWindowMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(60),
     /** Language of the reports: 'auto' follows the OS locale (Chinese or English). */
     language: z.enum(['auto', 'en', 'zh']).default('auto'),
     /** Local runbooks, `<alertname>.md`, used before the alert's runbook_url. */
@@ -64,6 +90,24 @@ export const EngineConfig = z
     feishuHoldSeconds: z.number().int().min(0).max(600).default(30),
     /** First retry delay of a failed card (doubles per attempt, up to 5 minutes). */
     feishuRetryBaseMs: z.number().int().min(10).max(600_000).default(2_000),
+    /** Pull mode: Alertmanagers whose /api/v2/alerts are polled (URLs or namespace/service:port). */
+    alertmanagers: z
+      .array(AlertmanagerSource)
+      .max(20)
+      .default([])
+      .superRefine((list, ctx) => {
+        const names = list.map(sourceName);
+        const dup = names.find((n, i) => names.indexOf(n) !== i);
+        if (dup)
+          ctx.addIssue({
+            code: 'custom',
+            message: `two sources are named "${dup}": give each a distinct name`,
+          });
+      }),
+    /** The remediation policy file (YAML); default `<dataDir>/policy.yaml`, absent: suggest only. */
+    policy: z.string().optional(),
+    /** How often a running action's outcome (new pod Ready, rollout complete) is checked. */
+    actionPollMs: z.number().int().min(20).max(60_000).default(2_000),
     token: z.string().min(16, 'must be at least 16 characters').optional(),
     maxBodyBytes: z
       .number()

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import Database from 'better-sqlite3';
+import { k8sLib } from './collect/k8s-lib.ts';
 import { createKubeProvider, KubeSetupError } from './collect/kube.ts';
 import { explain, read, withSignal } from './collect/read.ts';
 import { type EngineConfig, feishuRoutes } from './config.ts';
@@ -72,7 +72,7 @@ async function kubeChecks(config: EngineConfig, namespace: string | undefined): 
     detail: `context ${clients.context} (${clients.server})`,
   });
   const version = await read('API server', 5_000, (s) =>
-    clients.config.makeApiClient(k8s.VersionApi).getCode(withSignal(s)),
+    clients.config.makeApiClient(k8sLib().VersionApi).getCode(withSignal(s)),
   );
   if (!version.value) {
     checks.push({

@@ -1,15 +1,19 @@
 import path from 'node:path';
 import type { Alert } from '../../shared/alert.ts';
 import type { ApiImpl } from '../../shared/api.ts';
+import { createPolicyStore, policyFile } from './act/policy-store.ts';
 import { createApi } from './api.ts';
 import { createKubeProvider, type KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { EventBus } from './events.ts';
+import { createSources, type Sources } from './intake/sources.ts';
 import { type PipelineControl, startPipelineHost } from './pipeline-host.ts';
 import { fileSecretStore, type SecretStore } from './settings/secrets.ts';
 import { createSettings, type SettingsService } from './settings/service.ts';
+import { createActionStore } from './store/actions.ts';
+import { createAlertmanagerStore } from './store/alertmanager.ts';
 import { type Db, openDatabase } from './store/db.ts';
-import { createIngest, type IngestResult } from './store/ingest.ts';
+import { type AlertKey, createIngest, type IngestResult } from './store/ingest.ts';
 import { createQueries, type Queries } from './store/queries.ts';
 import { createQueue, type Queue } from './store/queue.ts';
 import { loadOrCreateToken } from './token.ts';
@@ -25,13 +29,18 @@ export interface Engine {
   kube: KubeProvider;
   pipeline: PipelineControl;
   settings: SettingsService;
+  /** The Alertmanagers polled in pull mode. */
+  sources: Sources;
   /**
    * Puts a new configuration into effect: a new kube provider and a new pipeline worker. Work in flight
    * goes back to the queue (not counted as an attempt) and the new worker picks it up.
    */
   reconfigure(next: EngineConfig): Promise<void>;
-  /** Commits alerts and schedules their analysis; returns once they are on disk. */
-  ingest(alerts: Alert[], source: string): IngestResult;
+  /**
+   * Commits alerts and schedules their analysis; returns once they are on disk. `released`: alerts a
+   * pull source no longer lists but another one still does (not resolved).
+   */
+  ingest(alerts: Alert[], source: string, released?: AlertKey[]): IngestResult;
   close(): Promise<void>;
 }
 
@@ -46,8 +55,10 @@ export interface EngineOptions {
 }
 
 export function createEngine(config: EngineConfig, opts: EngineOptions = {}): Engine {
+  // The pipeline worker's connection checkpoints the WAL; the intake's never does (see db.ts).
   const db = openDatabase(path.join(config.dataDir, 'oncall-scout.db'), {
     nativeBinding: opts.nativeBinding,
+    checkpoints: false,
   });
   const token = loadOrCreateToken(config.dataDir, config.token);
   const bus = new EventBus();
@@ -68,8 +79,31 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
   const pipeline = pipelineFor(config);
   const ingestTx = createIngest(db, { source: 'webhook', clusterLabel: config.clusterLabel });
   const ingestBy = new Map<string, ReturnType<typeof createIngest>>([['webhook', ingestTx]]);
+  const amStore = createAlertmanagerStore(db);
+  const sources = createSources({
+    ingest: (alerts, source, released) => engine.ingest(alerts, source, released),
+    reported: (source) => amStore.reported(source),
+    kube: () => engine.kube,
+    log: opts.log,
+  });
   // One mutable set of dependencies: the API reads it per call, reconfigure() swaps its members.
-  const deps = { config, queries, queue, pipeline, kube, bus } as Parameters<typeof createApi>[0];
+  const actions = createActionStore(db);
+  const policy = createPolicyStore({ file: policyFile(config), store: actions, audit: true, log: opts.log });
+  // Read now, so the policy in force (or a refused file) is in the audit log from the start.
+  policy.current();
+  const deps = {
+    config,
+    queries,
+    queue,
+    pipeline,
+    kube,
+    bus,
+    sources,
+    amStore,
+    db,
+    actions,
+    policy,
+  } as Parameters<typeof createApi>[0];
   const api = createApi(deps);
   let switching: Promise<void> = Promise.resolve();
 
@@ -84,9 +118,17 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     kube,
     pipeline,
     settings: undefined as unknown as SettingsService,
+    sources,
     reconfigure(next) {
       // Serialised: two quick saves in Settings must not leave two workers running.
       switching = switching.then(async () => {
+        // Only the pull sources changed: the pipeline and the kube clients stay as they are.
+        const rest = (c: EngineConfig) => JSON.stringify({ ...c, alertmanagers: undefined });
+        if (rest(next) === rest(engine.config)) {
+          engine.config = deps.config = next;
+          await sources.configure(next.alertmanagers);
+          return;
+        }
         const old = engine.pipeline;
         const fresh = pipelineFor(next);
         engine.config = deps.config = next;
@@ -94,16 +136,17 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
         engine.pipeline = deps.pipeline = fresh;
         await old.stop();
         await fresh.start();
+        await sources.configure(next.alertmanagers);
       });
       return switching;
     },
-    ingest(alerts, source) {
+    ingest(alerts, source, released) {
       let tx = ingestBy.get(source);
       if (!tx) {
         tx = createIngest(db, { source, clusterLabel: engine.config.clusterLabel });
         ingestBy.set(source, tx);
       }
-      const result = tx(alerts);
+      const result = tx(alerts, released);
       if (result.resolved.length) engine.pipeline.cancel(result.resolved);
       if (bus.listening('incident')) {
         for (const id of [...result.created, ...result.resolved]) {
@@ -116,6 +159,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     },
     async close() {
       await switching;
+      await sources.stop();
       await engine.pipeline.stop();
       db.close();
     },
@@ -127,5 +171,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     apply: (next) => engine.reconfigure(next),
     log: opts.log,
   });
+  // Pollers start at once: intake before the pipeline's start is fine, it picks the incidents up.
+  sources.configure(config.alertmanagers).catch((err) => opts.log?.(`alertmanager sources: ${err}`));
   return engine;
 }

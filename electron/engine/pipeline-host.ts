@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from './config.ts';
@@ -13,6 +14,8 @@ export interface PipelineControl {
   stop(): Promise<void>;
   /** Resolves when nothing is waiting or in flight (tests, benchmarks). */
   idle(timeoutMs?: number): Promise<void>;
+  /** Ends the worker as a crash would (tests): it is restarted like after a real one. */
+  crash(): Promise<void>;
 }
 
 export interface HostOptions {
@@ -20,48 +23,88 @@ export interface HostOptions {
   bus: EventBus;
   queue: Queue;
   nativeBinding?: string;
-  /** The built worker (Electron); by default the TypeScript source, loaded through tsx. */
+  /** The built worker (Electron); by default the bundled sibling, or the TypeScript source through tsx. */
   workerEntry?: string;
   log?: (msg: string) => void;
 }
 
-/** Runs the pipeline in a worker thread and relays its events to the main thread's bus. */
+/**
+ * The worker's heap: collection parses large API lists, and without a ceiling V8 lets the heap grow
+ * long before it collects. With one it collects sooner; the app stays within its memory budget.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 };
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * Runs the pipeline in a worker thread and relays its events to the main thread's bus. A worker that
+ * dies (out of memory, a crash in a dependency) is started again after a pause that grows with each
+ * failure; it resumes the interrupted incidents like an app restart does, and intake never stops.
+ */
 export function startPipelineHost(o: HostOptions): PipelineControl {
   const data: WorkerData = { config: o.config, nativeBinding: o.nativeBinding };
-  const worker = o.workerEntry
-    ? new Worker(o.workerEntry, { workerData: data })
-    : new Worker(fileURLToPath(new URL('./worker-boot.mjs', import.meta.url)), {
-        workerData: { ...data, entry: new URL('./pipeline-worker.ts', import.meta.url).href },
-      });
+  // Bundled (out/engine/cli.mjs), the worker is a sibling file; from sources it goes through tsx.
+  const bundled = fileURLToPath(new URL('./pipeline-worker.mjs', import.meta.url));
+  const entry = o.workerEntry ?? (fs.existsSync(bundled) ? bundled : undefined);
   const waiters = new Map<FromWorker['type'], Array<(m: FromWorker) => void>>();
-  let failure: Error | null = null;
+  let started = false;
+  let stopped = false;
+  let alive = false;
+  let failures = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let healthyTimer: NodeJS.Timeout | undefined;
+
+  const spawn = (): Worker => {
+    const w = entry
+      ? new Worker(entry, { workerData: data, resourceLimits: WORKER_LIMITS })
+      : new Worker(fileURLToPath(new URL('./worker-boot.mjs', import.meta.url)), {
+          workerData: { ...data, entry: new URL('./pipeline-worker.ts', import.meta.url).href },
+          resourceLimits: WORKER_LIMITS,
+        });
+    alive = true;
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'event') o.bus.emit(m.name, m.payload as never);
+      else if (m.type === 'log') o.log?.(m.message);
+      for (const fn of waiters.get(m.type) ?? []) fn(m);
+      waiters.delete(m.type);
+    });
+    w.on('error', (err) => o.log?.(`pipeline worker failed: ${err.stack ?? err}`));
+    w.on('exit', (code) => {
+      alive = false;
+      clearTimeout(healthyTimer);
+      if (stopped) return;
+      const delay = Math.min(RESTART_MAX_MS, 1_000 * 2 ** failures++);
+      o.log?.(
+        `the analysis worker stopped (exit code ${code}); restarting it in ${delay / 1000} s — alerts are still received, and interrupted incidents resume`,
+      );
+      restartTimer = setTimeout(() => {
+        if (stopped) return;
+        worker = spawn();
+        if (started) worker.postMessage({ type: 'start' } satisfies ToWorker);
+      }, delay);
+    });
+    // A worker that has run a minute is healthy again: the next failure restarts it quickly.
+    healthyTimer = setTimeout(() => (failures = 0), 60_000);
+    healthyTimer.unref();
+    return w;
+  };
+  let worker = spawn();
+
   const once = <T extends FromWorker['type']>(type: T) =>
-    new Promise<Extract<FromWorker, { type: T }>>((resolve, reject) => {
-      if (failure) return reject(failure);
+    new Promise<Extract<FromWorker, { type: T }>>((resolve) => {
       const list = waiters.get(type) ?? [];
       list.push(resolve as (m: FromWorker) => void);
       waiters.set(type, list);
     });
-  worker.on('message', (m: FromWorker) => {
-    if (m.type === 'event') o.bus.emit(m.name, m.payload as never);
-    else if (m.type === 'log') o.log?.(m.message);
-    for (const w of waiters.get(m.type) ?? []) w(m);
-    waiters.delete(m.type);
-  });
-  worker.on('error', (err) => {
-    failure = err;
-    o.log?.(`pipeline worker failed: ${err.stack ?? err}`);
-  });
   const send = (m: ToWorker) => {
-    if (!failure) worker.postMessage(m);
+    if (alive) worker.postMessage(m);
   };
-  let stopped = false;
 
   return {
     async start() {
-      const started = once('started');
+      started = true;
+      const reply = once('started');
       send({ type: 'start' });
-      const { resumed, failed } = await started;
+      const { resumed, failed } = await reply;
       return { resumed, failed };
     },
     kick: () => send({ type: 'kick' }),
@@ -69,7 +112,9 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (!failure) {
+      clearTimeout(restartTimer);
+      clearTimeout(healthyTimer);
+      if (alive) {
         const done = once('stopped');
         send({ type: 'stop' });
         let timer: NodeJS.Timeout | undefined;
@@ -86,6 +131,9 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error(`pipeline not idle after ${timeoutMs} ms`);
+    },
+    async crash() {
+      await worker.terminate();
     },
   };
 }

@@ -2,12 +2,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ApiEvent, ApiEventName } from '../../shared/api.ts';
+import { ActionExecutor } from './act/executor.ts';
+import { createPolicyStore, policyFile } from './act/policy-store.ts';
+import { registerProposals } from './act/register.ts';
 import { createKubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
 import { EventBus } from './events.ts';
 import { FeishuSender } from './notify/sender.ts';
 import { Pipeline, pipelineSettings } from './pipeline.ts';
+import { createActionStore } from './store/actions.ts';
 import { openDatabase } from './store/db.ts';
 import { createDeliveries } from './store/deliveries.ts';
 import { createQueries } from './store/queries.ts';
@@ -81,9 +85,39 @@ const sender = settings.feishu.routes.length
       log: (message) => post({ type: 'log', message }),
     })
   : null;
+// Remediation: proposals are recorded as reports are stored; approved actions are carried out here.
+const actionStore = createActionStore(db);
+const policy = createPolicyStore({
+  file: policyFile(config),
+  store: actionStore,
+  audit: false,
+  log: (message) => post({ type: 'log', message }),
+});
+const executor = new ActionExecutor({
+  store: actionStore,
+  queries,
+  policy,
+  kube: createKubeProvider({
+    kubeconfig: config.kubeconfig,
+    context: config.context,
+    clusterContexts: config.clusterContexts,
+  }),
+  pollMs: config.actionPollMs,
+  onChange: emitIncident,
+  log: (message) => post({ type: 'log', message }),
+});
+const onReport = (id: number) => {
+  sender?.kick();
+  try {
+    if (registerProposals({ store: actionStore, queries, policy }, id).created) executor.kick();
+  } catch (err) {
+    // A proposal that cannot be recorded must not fail the incident's analysis.
+    post({ type: 'log', message: `incident ${id}: proposals not recorded: ${(err as Error).message}` });
+  }
+};
 const pipeline = new Pipeline({
   ...settings,
-  onReport: () => sender?.kick(),
+  onReport,
   queue: createQueue(db),
   queries,
   bus,
@@ -115,15 +149,17 @@ parentPort!.on('message', (msg: ToWorker) => {
       pipeline.holdLlmUntil(fitModel());
       post({ type: 'started', ...pipeline.start() });
       sender?.start();
+      executor.start();
       break;
     case 'kick':
       pipeline.kick();
+      executor.kick();
       break;
     case 'cancel':
       pipeline.cancel(msg.ids);
       break;
     case 'stop':
-      void Promise.all([pipeline.stop(), sender?.stop()]).then(() => {
+      void Promise.all([pipeline.stop(), sender?.stop(), executor.stop()]).then(() => {
         db.close();
         post({ type: 'stopped' });
       });

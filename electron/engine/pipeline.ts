@@ -8,8 +8,10 @@ import { contextBudget, type EngineConfig, feishuRoutes } from './config.ts';
 import { type Lang, resolveLanguage } from './diagnose/messages/index.ts';
 import { LlmError, type OllamaOptions } from './diagnose/ollama.ts';
 import { findRunbook, type RunbookOptions } from './diagnose/runbook.ts';
+import { analysisKey, reuseReport, SharedAnalyses } from './diagnose/shared-analysis.ts';
 import type { EventBus } from './events.ts';
 import { routesFor } from './notify/routes.ts';
+import { isDiskFull } from './store/db.ts';
 import type { Queries } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
 import { toAlert } from './store/rows.ts';
@@ -27,8 +29,8 @@ export interface PipelineOptions {
   runbooks: RunbookOptions;
   /** Where reports are mirrored (Feishu/Lark), and how long a new card waits for the LLM's report. */
   feishu: { routes: FeishuRoute[]; holdMs: number };
-  /** Called after every stored report (the Feishu sender looks for due cards). */
-  onReport?: () => void;
+  /** Called after every stored report (the Feishu sender looks for due cards; proposals are registered). */
+  onReport?: (id: number) => void;
   collectConcurrency?: number;
   llmConcurrency?: number;
   log?: (msg: string) => void;
@@ -43,6 +45,14 @@ export function pipelineSettings(
       ...DEFAULT_COLLECT,
       readTimeoutMs: config.readTimeoutMs,
       deadlineMs: config.collectDeadlineMs,
+      budgetTokens: contextBudget(config),
+      metrics: {
+        url: config.prometheus,
+        auth: config.prometheusAuth,
+        service: config.prometheusService,
+        windowMinutes: config.metricsWindowMinutes,
+        timeoutMs: config.readTimeoutMs,
+      },
     },
     llm: config.llm
       ? {
@@ -93,6 +103,7 @@ export class Pipeline {
   }
 
   private llmGate: Promise<void> = Promise.resolve();
+  private readonly shared = new SharedAnalyses();
 
   /** LLM calls wait for this (the model's context length, read at start), collection does not. */
   holdLlmUntil(ready: Promise<void>): void {
@@ -123,6 +134,17 @@ export class Pipeline {
     });
   }
 
+  private soon: NodeJS.Timeout | undefined;
+
+  /** A pass in a few milliseconds: long enough for the intake thread to take the write lock meanwhile. */
+  private kickSoon(): void {
+    if (this.soon || this.stopped) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.kick();
+    }, 5);
+  }
+
   /** The alert resolved: stop the LLM for it (collection is quick and its report still useful). */
   cancel(ids: number[]): void {
     for (const id of ids)
@@ -132,6 +154,7 @@ export class Pipeline {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.soon);
     const interrupted = [...this.collecting.keys()];
     for (const c of [...this.collecting.values(), ...this.diagnosing.values()])
       c.abort(new LlmError('the engine is stopping'));
@@ -148,8 +171,36 @@ export class Pipeline {
     });
   }
 
+  private pausedUntil = 0;
+
+  /**
+   * The disk is full: leave the work where it is in the store, pause for 30 s and try again — nothing is
+   * lost, and work resumes by itself once there is room.
+   */
+  private diskFull(putBack: () => void): void {
+    if (Date.now() >= this.pausedUntil)
+      this.o.log?.('the disk is full: analysis paused for 30 s; free space in the data dir');
+    this.pausedUntil = Date.now() + 30_000;
+    try {
+      putBack();
+    } catch {
+      // The write failed too; recover() at the next start (or the next pass) puts it back.
+    }
+    setTimeout(() => this.kick(), 30_500).unref();
+  }
+
   private pump(): void {
-    this.o.queue.indexNew();
+    if (Date.now() < this.pausedUntil) return;
+    try {
+      // One short batch per pass; a storm's backlog is indexed over the next passes, between intakes.
+      if (this.o.queue.indexNew() > 0) this.kickSoon();
+    } catch (err) {
+      if (isDiskFull(err)) {
+        this.diskFull(() => {});
+        return;
+      }
+      this.o.log?.(`search index: ${(err as Error).message}`);
+    }
     const maxCollect = this.o.collectConcurrency ?? 4;
     const maxLlm = this.o.llmConcurrency ?? 1;
     if (this.collecting.size < maxCollect) {
@@ -206,9 +257,10 @@ export class Pipeline {
         { collectMs: r.collectMs, rulesMs: r.rulesMs },
         announce,
       );
-      this.o.onReport?.();
+      this.o.onReport?.(id);
     } catch (err) {
       if (this.stopped) return;
+      if (isDiskFull(err)) return this.diskFull(() => this.o.queue.release([id]));
       this.o.log?.(`incident ${id}: analysis failed: ${(err as Error).stack ?? err}`);
       this.o.queue.fail(id, `analysis failed: ${(err as Error).message}`);
     }
@@ -225,24 +277,52 @@ export class Pipeline {
     }
     await this.llmGate;
     const onToken = (text: string) => this.o.bus.emit('token', { id, text });
-    const extras = {
-      runbook: await findRunbook(detail.alert, this.o.runbooks),
-      history: this.o.queries.similar(id),
-    };
-    const r = await llmStage({
-      alert: detail.alert,
-      context: detail.context,
-      rules,
-      llm: this.o.llm!,
-      lang: this.o.lang,
-      extras,
-      onToken,
-      signal,
-    });
+    const ctx = detail.context;
+    // A re-analysis (the engineer asked) always gets its own answer.
+    const key = detail.reports.some((r) => r.source === 'llm') ? null : analysisKey(detail.alert, ctx, rules);
+    const open = (other: number) => other !== id && this.o.queries.summary(other)?.status === 'firing';
+    const shared = key ? await this.shared.find(key, open) : null;
+    let r: Awaited<ReturnType<typeof llmStage>>;
+    if (shared && key) {
+      // Proposals name this incident's own objects: the rules' stand, never another incident's.
+      const report = { ...reuseReport(shared, ctx), proposals: rules.proposals, droppedActions: undefined };
+      r = { report, llmMs: 0, failed: false };
+    } else {
+      const analyse = async () => {
+        const extras = {
+          runbook: await findRunbook(detail.alert, this.o.runbooks),
+          history: this.o.queries.similar(id),
+        };
+        return llmStage({
+          alert: detail.alert,
+          context: ctx,
+          rules,
+          llm: this.o.llm!,
+          lang: this.o.lang,
+          extras,
+          onToken,
+          signal,
+        });
+      };
+      let result: Awaited<ReturnType<typeof llmStage>> | undefined;
+      const run = async () => {
+        result = await analyse();
+        return result.failed ? null : result.report;
+      };
+      if (key) await this.shared.run(key, id, ctx.pods[0]?.name, run);
+      else await run();
+      r = result!;
+    }
     if (this.stopped) return; // still pending in the store: the next start asks the LLM again
     if (r.unexpected) this.o.log?.(`incident ${id}: ${r.unexpected.stack ?? r.unexpected}`);
-    this.o.queue.finishLlm(id, r.report, r.llmMs);
-    this.o.onReport?.();
+    try {
+      this.o.queue.finishLlm(id, r.report, r.llmMs);
+    } catch (err) {
+      // Still pending in the store: asked again once the disk has room.
+      if (isDiskFull(err)) return this.diskFull(() => {});
+      throw err;
+    }
+    this.o.onReport?.(id);
     this.emit(id);
   }
 }

@@ -1,3 +1,4 @@
+import { actionCommand } from '../../shared/action.ts';
 import type { Alert } from '../../shared/alert.ts';
 import type { Context } from '../../shared/context.ts';
 import type { Report } from '../../shared/report.ts';
@@ -25,6 +26,14 @@ export function reportMarkdown(alert: Alert, report: Report, ctx?: Context | nul
       if (s.warning) lines.push(`   ⚠ ${s.warning}`);
     });
   }
+  if (report.proposals?.length)
+    lines.push(
+      '',
+      '## Proposed first aid',
+      '',
+      // `analyze` never acts: whether the app may run one is the policy's call, in `serve` and the app.
+      ...report.proposals.map((p) => `- ${p.reason} (${p.source}) — by hand: \`${actionCommand(p.action)}\``),
+    );
   if (report.prevention.length)
     lines.push('', '## Prevention', '', ...report.prevention.map((p) => `- ${p}`));
   if (ctx?.gaps.length)

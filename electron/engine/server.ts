@@ -2,17 +2,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from './engine.ts';
 import { compileRoutes, handleApi, matchRoute } from './http/api-routes.ts';
+import { AuthBackoff } from './http/auth-backoff.ts';
 import { readJson } from './http/body.ts';
 import { HttpError, sendError, sendJson } from './http/respond.ts';
 import { openEventStream } from './http/sse.ts';
 import { serveStatic } from './http/static.ts';
 import { parseWebhook } from './intake/webhook.ts';
+import { isDiskFull } from './store/db.ts';
 import { tokenMatches } from './token.ts';
 import { VERSION } from './version.ts';
 
 export interface ServerOptions {
   /** Folder of the built renderer; without it only the API is served. */
   staticDir?: string;
+  /** A client must send its headers within this (slow-loris); default 10 s. */
+  headersTimeoutMs?: number;
+  /** …and its whole request within this; default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 const WEBHOOK_PATHS = new Set(['/webhook/alertmanager', '/webhook/analyze']);
@@ -23,21 +29,39 @@ const WEBHOOK_PATHS = new Set(['/webhook/alertmanager', '/webhook/analyze']);
  */
 export function createServer(engine: Engine, opts: ServerOptions = {}): http.Server {
   const routes = compileRoutes();
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      if (!res.headersSent) sendError(res, 500, `internal error: ${(err as Error).message}`);
-      else res.destroy();
-    });
-  });
-  // Slow clients must not pin connections forever (slow-loris).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  // Slow clients must not pin connections forever (slow-loris); the timeouts are checked every second.
+  const server = http.createServer(
+    {
+      headersTimeout: opts.headersTimeoutMs ?? 10_000,
+      requestTimeout: opts.requestTimeoutMs ?? 30_000,
+      connectionsCheckingInterval: 1_000,
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      handle(req, res).catch((err) => {
+        if (!res.headersSent) sendError(res, 500, `internal error: ${(err as Error).message}`);
+        else res.destroy();
+      });
+    },
+  );
 
+  const backoff = new AuthBackoff();
   const authorized = (req: http.IncomingMessage, url: URL, allowQuery: boolean): boolean => {
     const header = req.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    return tokenMatches(engine.token, bearer ?? (allowQuery ? url.searchParams.get('token') : null));
+    const ok = tokenMatches(engine.token, bearer ?? (allowQuery ? url.searchParams.get('token') : null));
+    if (ok) backoff.succeed(req.socket.remoteAddress ?? '');
+    return ok;
+  };
+  /** 401, held longer after each wrong guess from the same address. */
+  const unauthorized = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const delay = backoff.fail(req.socket.remoteAddress ?? '');
+    if (!delay) {
+      deny(res);
+      return;
+    }
+    const timer = setTimeout(() => deny(res), delay);
+    res.on('close', () => clearTimeout(timer));
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -49,7 +73,7 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
 
     if (WEBHOOK_PATHS.has(path)) {
       if (method !== 'POST') return sendError(res, 405, 'use POST', {});
-      if (!authorized(req, url, false)) return unauthorized(res);
+      if (!authorized(req, url, false)) return unauthorized(req, res);
       try {
         const alerts = parseWebhook(await readJson(req, engine.config.maxBodyBytes));
         const r = engine.ingest(alerts, 'webhook');
@@ -57,6 +81,13 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
       } catch (err) {
         if (err instanceof HttpError)
           return sendError(res, err.status, err.message, err.field ? { field: err.field } : {});
+        if (isDiskFull(err)) {
+          return sendError(
+            res,
+            503,
+            `the disk is full: nothing was stored; free space on ${engine.config.dataDir} (Alertmanager will retry)`,
+          );
+        }
         return sendError(
           res,
           500,
@@ -68,12 +99,12 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
     if (path === '/api/events') {
       if (method !== 'GET') return sendError(res, 405, 'use GET');
       // EventSource cannot set headers, so the stream alone also takes the token as a query parameter.
-      if (!authorized(req, url, true)) return unauthorized(res);
+      if (!authorized(req, url, true)) return unauthorized(req, res);
       return openEventStream(engine.bus, req, res);
     }
 
     if (path.startsWith('/api/')) {
-      if (!authorized(req, url, false)) return unauthorized(res);
+      if (!authorized(req, url, false)) return unauthorized(req, res);
       const { route, params, allowed } = matchRoute(routes, method, path);
       if (route && params)
         return handleApi(engine.api, route, params, url, req, res, engine.config.maxBodyBytes);
@@ -93,7 +124,8 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
   return server;
 }
 
-function unauthorized(res: http.ServerResponse): void {
+function deny(res: http.ServerResponse): void {
+  if (res.writableEnded || res.destroyed) return;
   sendError(
     res,
     401,

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, Notification } from 'electron';
+import { localUser } from '../engine/alertmanager/ack.ts';
 import { defaultDataDir, readConfigFile, resolveConfig } from '../engine/config.ts';
 import { createEngine } from '../engine/engine.ts';
 import { createServer, listen } from '../engine/server.ts';
 import { savedConfig } from '../engine/settings/stored.ts';
+import { type AckRequest, ackTexts, trayAcks } from './decisions/ack-actions.ts';
+import { approveTexts } from './decisions/approve-action.ts';
 import type { NotifyLanguage } from './decisions/notify-text.ts';
 import { activePause, pauseUntil } from './decisions/pause.ts';
 import { trayView } from './decisions/tray-state.ts';
@@ -107,6 +110,28 @@ async function main(): Promise<void> {
   windowFor();
   registerIpc(engine.api, engine.bus, () => BrowserWindow.getAllWindows());
 
+  // Acknowledging from a notification or the tray goes through the same API as the window.
+  const keep = new Set<Notification>();
+  const tell = (title: string, body: string) => {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({ title, body });
+    keep.add(n);
+    n.on('close', () => keep.delete(n));
+    n.on('click', () => keep.delete(n));
+    n.show();
+  };
+  const ack = (r: AckRequest) => {
+    const t = ackTexts(language());
+    engine.api
+      .ackIncident({ id: r.id, ...(r.silenceMinutes ? { silenceMinutes: r.silenceMinutes } : {}) })
+      .then(
+        (res) => {
+          if (res.silenceError) tell(t.notSilencedTitle, res.silenceError);
+        },
+        (err: Error) => tell(t.failedTitle, err.message),
+      );
+  };
+
   const tray = createTray(path.join(resourcesDir(), 'tray'), {
     open: () => open(),
     pauseFor: (option) => {
@@ -126,7 +151,20 @@ async function main(): Promise<void> {
     paused = activePause(paused, Date.now());
     const counts = { ...engine.queries.firingCounts(), paused: paused !== null };
     const view = trayView(counts);
-    tray.update(view, trayLabels(view, counts, paused, language()), paused !== null);
+    const lang = language();
+    const acks = trayAcks(engine.queries.list({ status: 'firing', acked: false, limit: 20 }), lang).map(
+      (a) => ({
+        ...a,
+        ack: () => ack(a.ack),
+        ackSilence: () => ack(a.ackSilence),
+      }),
+    );
+    tray.update(
+      view,
+      { ...trayLabels(view, counts, paused, lang), ackSection: ackTexts(lang).section },
+      paused !== null,
+      acks,
+    );
   };
   let trayTimer: NodeJS.Timeout | undefined;
   // Incident events come in bursts; one count query per quarter second is plenty.
@@ -147,6 +185,15 @@ async function main(): Promise<void> {
     language,
     pausedUntil: () => activePause(paused, Date.now()),
     open,
+    ack,
+    pendingApproval: (id) => engine.queries.detail(id)?.actions.find((a) => a.state === 'pending') ?? null,
+    approve: (actionId) => {
+      const t = approveTexts(language());
+      engine.api.approveAction({ id: actionId, by: `${localUser()} (notification)` }).then(
+        (r) => tell(t.approvedTitle, t.approvedBody(t.what(r.action))),
+        (err: Error) => tell(t.failedTitle, err.message),
+      );
+    },
   });
   const applyLoginItem = () => {
     try {

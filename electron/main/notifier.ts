@@ -1,6 +1,9 @@
 import { Notification } from 'electron';
+import type { ActionRecord } from '../../shared/action.ts';
 import type { EventBus } from '../engine/events.ts';
 import type { SettingsService } from '../engine/settings/service.ts';
+import { type AckRequest, notificationAcks } from './decisions/ack-actions.ts';
+import { approvalButton } from './decisions/approve-action.ts';
 import { routeForBatch } from './decisions/click-route.ts';
 import { type Batch, Coalescer } from './decisions/coalesce.ts';
 import { muteReason, type NotifyItem, NotifyTracker, severityRank } from './decisions/notify-policy.ts';
@@ -13,6 +16,12 @@ export interface NotifierDeps {
   pausedUntil(): number | null;
   /** Opens the window at a route (a URL fragment of shared/routes.ts). */
   open(hash: string): void;
+  /** Acknowledges through the API (its "Acknowledge" buttons). */
+  ack(request: AckRequest): void;
+  /** The incident's remediation action waiting for an engineer, if any (its "Approve" button). */
+  pendingApproval?(incidentId: number): ActionRecord | null;
+  /** Approves that action through the API. */
+  approve?(actionId: number): void;
 }
 
 /** Native notifications: every decision is in ./decisions; this file only calls Electron. */
@@ -28,16 +37,34 @@ export function startNotifier(d: NotifierDeps): () => void {
   const show = (batch: Batch<NotifyItem>) => {
     if (!Notification.isSupported()) return;
     const { title, body } = notificationText(batch, d.language());
+    // Buttons show where the platform has them (macOS, Windows); elsewhere the tray menu acknowledges.
+    const acks = notificationAcks(batch, d.language());
+    // A one-click "Approve" when the report proposes an action the policy leaves to an engineer.
+    const approval =
+      batch.more === 0 && d.pendingApproval
+        ? approvalButton(batch, d.pendingApproval(batch.first.incident.id), d.language())
+        : null;
     const n = new Notification({
       title,
       body,
       urgency: batch.first.incident.severity === 'critical' ? 'critical' : 'normal',
+      actions: [...acks.texts, ...(approval ? [approval.text] : [])].map((text) => ({
+        type: 'button' as const,
+        text,
+      })),
     });
     const route = routeForBatch(batch);
     alive.add(n);
     n.on('click', () => {
       alive.delete(n);
       d.open(route);
+    });
+    n.on('action', (details, index) => {
+      alive.delete(n);
+      const chosen = details?.actionIndex ?? index;
+      const request = acks.requests[chosen];
+      if (request) d.ack(request);
+      else if (approval && chosen === acks.requests.length) d.approve?.(approval.actionId);
     });
     n.on('close', () => alive.delete(n));
     n.on('failed', () => alive.delete(n));

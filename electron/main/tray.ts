@@ -2,6 +2,15 @@ import path from 'node:path';
 import { app, Menu, nativeImage, Tray } from 'electron';
 import type { TrayView } from './decisions/tray-state.ts';
 
+/** A firing, unacknowledged incident the menu can acknowledge (decisions/ack-actions.ts). */
+export interface TrayAck {
+  label: string;
+  ackText: string;
+  ackSilenceText: string;
+  ack(): void;
+  ackSilence(): void;
+}
+
 export interface TrayActions {
   open(): void;
   pauseFor(option: '1h' | 'morning'): void;
@@ -18,6 +27,8 @@ export interface TrayLabels {
   quit: string;
   /** First, disabled line of the menu: what is going on. */
   status: string;
+  /** The heading of the "Acknowledge" entries. */
+  ackSection: string;
 }
 
 /**
@@ -34,7 +45,7 @@ export function createTray(iconDir: string, actions: TrayActions) {
   tray.on('click', () => actions.open());
 
   return {
-    update(view: TrayView, labels: TrayLabels, paused: boolean) {
+    update(view: TrayView, labels: TrayLabels, paused: boolean, acks: TrayAck[] = []) {
       tray.setImage(icon(view.state));
       tray.setToolTip(labels.tooltip);
       if (process.platform === 'darwin') tray.setTitle(view.title);
@@ -45,6 +56,19 @@ export function createTray(iconDir: string, actions: TrayActions) {
           { type: 'separator' },
           { label: labels.open, click: actions.open },
           { type: 'separator' },
+          ...(acks.length
+            ? [
+                { label: labels.ackSection, enabled: false },
+                ...acks.map((a) => ({
+                  label: a.label,
+                  submenu: [
+                    { label: a.ackText, click: a.ack },
+                    { label: a.ackSilenceText, click: a.ackSilence },
+                  ],
+                })),
+                { type: 'separator' as const },
+              ]
+            : []),
           paused
             ? { label: labels.resume, click: actions.resume }
             : { label: labels.pause1h, click: () => actions.pauseFor('1h') },

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { incidentHash, listHash, SETTINGS_HASH } from '../../shared/routes.ts';
+import { auditHash, incidentHash, listHash, SETTINGS_HASH, STATS_HASH } from '../../shared/routes.ts';
 import type { SettingsView as Settings } from '../../shared/settings.ts';
+import { AuditView } from './audit/AuditView.tsx';
 import type { Client } from './client.ts';
 import { I18nProvider, resolveLang, useT } from './i18n/index.tsx';
 import { IncidentView } from './incident/IncidentView.tsx';
@@ -16,6 +17,7 @@ import { IncidentList } from './incidents/IncidentList.tsx';
 import { useIncidents } from './incidents/useIncidents.ts';
 import { go, replaceHash, useRoute } from './route.ts';
 import { SettingsView } from './settings/SettingsView.tsx';
+import { StatsView } from './stats/StatsView.tsx';
 import { EmptyState } from './ui/EmptyState.tsx';
 import { useStatus } from './useStatus.ts';
 
@@ -99,6 +101,7 @@ function Shell({
   const selected = route.page === 'incident' ? route.id : null;
   const onSelect = useCallback((id: number) => go(incidentHash(id)), []);
   const counts = status?.incidents;
+  const failingSources = status?.sources.filter((s) => s.state === 'failing').length ?? 0;
   const listHref = useMemo(() => listHash(filtersToParams(filters)), [filters]);
 
   return (
@@ -109,14 +112,20 @@ function Shell({
           {t('app.title')}
         </a>
         <nav className="nav">
-          <a href={listHref} className={route.page !== 'settings' ? 'on' : ''}>
+          <a href={listHref} className={route.page === 'list' || route.page === 'incident' ? 'on' : ''}>
             {t('nav.incidents')}
+          </a>
+          <a href={STATS_HASH} className={route.page === 'stats' ? 'on' : ''}>
+            {t('nav.stats')}
+          </a>
+          <a href={auditHash()} className={route.page === 'audit' ? 'on' : ''}>
+            {t('nav.audit')}
           </a>
           <a href={SETTINGS_HASH} className={route.page === 'settings' ? 'on' : ''}>
             {t('nav.settings')}
           </a>
         </nav>
-        {route.page !== 'settings' ? (
+        {route.page === 'list' || route.page === 'incident' ? (
           <input
             ref={searchRef}
             className="search"
@@ -143,6 +152,15 @@ function Shell({
             {counts.analyzing ? (
               <span className="count-analyzing">{t('status.analyzing', { n: counts.analyzing })}</span>
             ) : null}
+            {failingSources ? (
+              <a
+                className="count-source-failing"
+                href={`${SETTINGS_HASH}`}
+                data-sources-failing={failingSources}
+              >
+                ⚠ {t('status.sourceFailing', { n: failingSources })}
+              </a>
+            ) : null}
           </span>
         ) : null}
         <span
@@ -155,6 +173,10 @@ function Shell({
       </header>
       {route.page === 'settings' ? (
         <SettingsView client={client} settings={settings} error={settingsError} onSaved={onSettings} />
+      ) : route.page === 'stats' ? (
+        <StatsView client={client} />
+      ) : route.page === 'audit' ? (
+        <AuditView key={route.incidentId ?? 0} client={client} incidentId={route.incidentId} />
       ) : (
         <main className="split">
           <div className="list-pane">

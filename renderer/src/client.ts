@@ -95,6 +95,15 @@ function httpClient(token: string): Client {
     } catch {
       throw new ClientError('the engine does not answer: check that Oncall Scout is still running');
     }
+    // An export comes back as the file itself; the API's answer is the file and its name.
+    if ('download' in apiMethods[name].http && res.ok) {
+      const disposition = res.headers.get('content-disposition') ?? '';
+      return {
+        filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'export',
+        contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+        content: await res.text(),
+      };
+    }
     const body = (await res.json().catch(() => ({}))) as { error?: string; field?: string };
     if (!res.ok)
       throw new ClientError(body.error ?? `${res.status} ${res.statusText}`, body.field, res.status);

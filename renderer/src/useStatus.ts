@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import type { ApiOutput } from '../../shared/api.ts';
 import type { Client } from './client.ts';
 
-/** Engine status (counts for the top bar), refreshed after incident changes, at most twice a second. */
+/**
+ * Engine status (counts for the top bar), refreshed after incident changes, at most twice a second, and
+ * every 10 s for what changes without an incident (a pull source failing or recovering).
+ */
 export function useStatus(client: Client) {
   const [status, setStatus] = useState<ApiOutput<'getStatus'> | null>(null);
   useEffect(() => {
@@ -12,11 +15,15 @@ export function useStatus(client: Client) {
       client.api.getStatus({}).then(setStatus, () => {});
     };
     refresh();
+    const every = setInterval(() => {
+      timer ??= setTimeout(refresh, 0);
+    }, 10_000);
     const off = client.on('incident', () => {
       timer ??= setTimeout(refresh, 500);
     });
     return () => {
       off();
+      clearInterval(every);
       clearTimeout(timer);
     };
   }, [client]);

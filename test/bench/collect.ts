@@ -7,10 +7,9 @@
  *    warm discovery cache. Median of 5 runs each, and what each collected.
  * 2. The digest of a pod whose previous log has 50,000 lines: tokens against the budget, evidence kept.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { collect, DEFAULT_COLLECT } from '../../electron/engine/collect/index.ts';
 import { createKubeProvider } from '../../electron/engine/collect/kube.ts';
@@ -18,36 +17,23 @@ import { targetFromLabels } from '../../electron/engine/collect/target.ts';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { tempDir } from '../helpers/engine.ts';
 import { BIG_LOG_EVIDENCE } from './big-log.ts';
+import { startFakes } from './harness.ts';
 
 const run = promisify(execFile);
 const SCENARIO = 'crashloop-go-panic';
 const LATENCY_MS = 50;
 const RUNS = 5;
 
-async function startFakes(latency: number) {
-  const script = new URL('./fakes-process.ts', import.meta.url).pathname;
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, SCENARIO, '0', String(latency)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_BIG_LOG: '50000' },
-  });
-  const line = await new Promise<string>((resolve) =>
-    createInterface({ input: proc.stdout! }).once('line', resolve),
-  );
-  const urls = JSON.parse(line) as { kubeconfig: string };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    });
-  return { ...urls, stop };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const s = loadScenario(SCENARIO);
   const { namespace, pod } = s.alert.labels as { namespace: string; pod: string };
-  const fakes = await startFakes(LATENCY_MS);
+  const fakes = await startFakes(SCENARIO, {
+    tokenMs: 0,
+    apiLatencyMs: LATENCY_MS,
+    env: { BENCH_BIG_LOG: '50000' },
+  });
   try {
     const kube = createKubeProvider({ kubeconfig: fakes.kubeconfig });
     const target = targetFromLabels(s.alert.labels);

@@ -13,6 +13,7 @@ import { launchChromium } from '../helpers/browser.ts';
 import { ensureRendererBuilt } from '../helpers/build-renderer.ts';
 import { spawnServe } from '../helpers/cli-process.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
+import { watchListFor } from '../helpers/list-watch.ts';
 import { amPayload } from '../helpers/payload.ts';
 
 const HISTORY = 10_000;
@@ -120,18 +121,7 @@ try {
   const live: number[] = [];
   for (let i = 0; i < LIVE; i++) {
     const pod = `live-${i}-${Date.now().toString(36)}`;
-    await page.evaluate((p) => {
-      const w = window as unknown as { __seen?: Promise<number> };
-      w.__seen = new Promise((resolve) => {
-        const obs = new MutationObserver(() => {
-          if (document.querySelector('.vlist')?.textContent?.includes(p)) {
-            obs.disconnect();
-            resolve(Date.now());
-          }
-        });
-        obs.observe(document.body, { childList: true, subtree: true, characterData: true });
-      });
-    }, pod);
+    const seen = await watchListFor(page, pod);
     const res = await fetch(`${serve.url}/webhook/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
@@ -141,9 +131,8 @@ try {
     });
     const ok = Date.now();
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-    const seen = await page.evaluate(() => (window as unknown as { __seen: Promise<number> }).__seen);
     // The UI can show the incident before the sender has read the 200 (the event leaves first): 0 then.
-    live.push(Math.max(0, seen - ok));
+    live.push(Math.max(0, (await seen()) - ok));
     await new Promise((r) => setTimeout(r, 150));
   }
 

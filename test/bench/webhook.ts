@@ -6,22 +6,16 @@
  * Three processes: this load generator (does nothing else, so its clock is honest), the stand-ins
  * (fakes-process.ts) and `oncall-scout serve`.
  */
-import { spawn } from 'node:child_process';
-import os from 'node:os';
-import { createInterface } from 'node:readline';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { spawnServe } from '../helpers/cli-process.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 import { amPayload } from '../helpers/payload.ts';
+import { engineStatus, machine, percentile, postWebhook, startFakes } from './harness.ts';
 
 const PER_PAYLOAD = 50;
 const SEQUENTIAL = 200;
 const CONCURRENT = 200;
 const CLIENTS = 4;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 let serial = 0;
 function payload() {
@@ -34,38 +28,8 @@ function payload() {
   );
 }
 
-async function post(url: string, body: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(`${url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
-    body,
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-  return performance.now() - t0;
-}
-
-/** Starts the stand-ins in their own process (see fakes-process.ts). */
-async function startFakes() {
-  const script = new URL('./fakes-process.ts', import.meta.url).pathname;
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, 'oom-jvm-heap'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve) =>
-    createInterface({ input: proc.stdout! }).once('line', resolve),
-  );
-  const urls = JSON.parse(line) as { kubeconfig: string; kube: string; ollama: string };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    });
-  return { ...urls, stop };
-}
-
 async function main() {
-  const fakes = await startFakes();
+  const fakes = await startFakes('oom-jvm-heap');
   const app = await spawnServe([
     '--data-dir',
     tempDir(),
@@ -78,30 +42,22 @@ async function main() {
   ]);
   try {
     const bodies = Array.from({ length: SEQUENTIAL + CONCURRENT + 20 }, () => JSON.stringify(payload()));
-    for (const b of bodies.splice(0, 20)) await post(app.url, b); // warm-up
+    for (const b of bodies.splice(0, 20)) await postWebhook(app.url, b); // warm-up
     const lat: number[] = [];
-    for (const b of bodies.splice(0, SEQUENTIAL)) lat.push(await post(app.url, b));
-    lat.sort((a, b) => a - b);
+    for (const b of bodies.splice(0, SEQUENTIAL)) lat.push(await postWebhook(app.url, b));
 
     const queue = bodies.splice(0, CONCURRENT);
     const t0 = performance.now();
     const conc: number[] = [];
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
-        for (let b = queue.pop(); b; b = queue.pop()) conc.push(await post(app.url, b));
+        for (let b = queue.pop(); b; b = queue.pop()) conc.push(await postWebhook(app.url, b));
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
-    conc.sort((a, b) => a - b);
-    const status = (await (
-      await fetch(`${app.url}/api/status`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })
-    ).json()) as {
-      queue: { waiting: number; collecting: number; diagnosing: number };
-    };
+    const status = await engineStatus(app.url);
 
-    console.log(
-      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${os.platform()}`,
-    );
+    console.log(`machine: ${machine()}`);
     console.log(
       `payloads of ${PER_PAYLOAD} alerts, sent while the engine collects (4 at a time) and the LLM streams slowly; queue at the end: ${status.queue.waiting} waiting, ${status.queue.collecting} collecting, ${status.queue.diagnosing} waiting for the LLM`,
     );

@@ -8,7 +8,15 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FakeFeishuMode = 'ok' | 'http-500' | 'html-502' | 'reset' | 'hang' | 'rate-limited';
+/** 'accept-then-hang': the card reaches the group, but the answer never comes back (a crash window). */
+export type FakeFeishuMode =
+  | 'ok'
+  | 'http-500'
+  | 'html-502'
+  | 'reset'
+  | 'hang'
+  | 'rate-limited'
+  | 'accept-then-hang';
 
 export interface FakeFeishuOptions {
   secret?: string;
@@ -145,6 +153,10 @@ export async function startFakeFeishu(initial: FakeFeishuOptions = {}): Promise<
       const [status, body] = judge(raw, now);
       if (body.code === 0) sentTimes.push(now);
       record(body.code);
+      if (opts.mode === 'accept-then-hang') {
+        hanging.add(res);
+        return;
+      }
       answer(res, status, body);
     });
   });

@@ -4,15 +4,26 @@
  * LIST with label/field selectors, server-side Tables for `kubectl get`, pod logs with the kubelet's
  * own error texts, metrics.k8s.io, SelfSubject*Reviews, and real `Status` errors. JSON only.
  *
- * Deliberately missing: writes (recorded, then answered 405), `watch` (405), protobuf, paging
- * (`limit` is ignored, so a list always fits in one page and `continue` never appears).
+ * Deliberately missing: writes other than those below (recorded, then answered 405), `watch` (405),
+ * protobuf, server-side apply, paging (`limit` is ignored, so a list always fits in one page and
+ * `continue` never appears).
+ *
+ * Writes: the few a remediation makes, each recorded — the Eviction subresource (PodDisruptionBudgets
+ * enforced with the real 429), DELETE of a pod, PATCH of Deployments/StatefulSets/DaemonSets in the
+ * three patch formats, the scale subresource; all with `dryRun=All`, uid preconditions, and generation
+ * and resourceVersion bumps. With `controllers`, a replaced pod and a rollout complete after a delay.
+ *
+ * The service proxy (`/api/v1/namespaces/{ns}/services/[https:]{name}[:{port}]/proxy/{path}`) forwards
+ * to an upstream the test names per service (proxyService), standing in for the service's endpoints.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
+import { type ControllerHost, podRemoved, workloadChanged } from './kube-controllers.ts';
+import { applyPatch, deepEqual, PatchError, UnsupportedPatch } from './kube-patch.ts';
 import { arr, type IncludeObject, type Json, num, rec, renderTable, str } from './kube-table.ts';
 
 export interface KubeObject {
@@ -50,6 +61,15 @@ export interface FakeKubeOptions {
   port?: number;
   /** The user named in 403 messages; default `system:serviceaccount:oncall:oncall-scout`. */
   user?: string;
+  /**
+   * Simulate the controllers (opt-in): an evicted or deleted pod is replaced by a new Ready one, and a
+   * changed Deployment/StatefulSet/DaemonSet completes its rollout, `delayMs` (default 50) later.
+   */
+  controllers?: boolean | { delayMs?: number };
+  /** false: a cluster that does not serve the Eviction subresource (discovery omits pods/eviction). */
+  evictionServed?: boolean;
+  /** Service proxy upstreams, keyed `namespace/name:port` (port as written in the proxy path). */
+  serviceProxies?: Record<string, string>;
 }
 
 export interface FakeKube {
@@ -57,6 +77,10 @@ export interface FakeKube {
   url: string;
   /** Every request, in arrival order. */
   requests: RecordedRequest[];
+  /** The requests that would change the cluster (POST/PUT/PATCH/DELETE, access reviews excepted), dry runs included. */
+  mutations(): RecordedRequest[];
+  /** The stored object, as a GET would return it (undefined when absent). */
+  object(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   setObjects(objects: KubeObject[]): void;
   /** Adds or replaces an object (normalised like the apiserver would); throws for a kind it does not serve. */
   upsert(obj: KubeObject): void;
@@ -64,6 +88,12 @@ export interface FakeKube {
   remove(kind: string, namespace: string | undefined, name: string): void;
   setLogs(key: string, text: string): void;
   setLatency(ms: number): void;
+  /**
+   * Where the service proxy sends `namespace/name:port` (its "endpoints"); null removes it, which makes
+   * the proxy answer 503 "no endpoints available", as the real apiserver does for a Service without
+   * ready pods. The Service object itself must exist (upsert it).
+   */
+  proxyService(ref: string, upstream: string | null): void;
   /**
    * Make requests whose path (without query) matches `pattern` (a RegExp, or a substring) answer with a
    * Status of `code` (403, 404, 500 …) or hang forever ('hang') until close(). The newest rule wins.
@@ -305,6 +335,19 @@ class ObjectStore {
     return String(this.revision);
   }
 
+  /** Writes an object back with a new resourceVersion, as a successful write through the API does. */
+  save(input: KubeObject): KubeObject {
+    const obj = structuredClone(input);
+    delete obj.metadata.resourceVersion;
+    this.upsert(obj);
+    const def = defForObject(obj);
+    return this.get(
+      def,
+      def.namespaced ? (obj.metadata.namespace ?? 'default') : undefined,
+      obj.metadata.name,
+    )!;
+  }
+
   upsert(input: KubeObject): void {
     const def = defForObject(input);
     const obj = this.normalise(def, def.group === 'events.k8s.io' ? eventsV1ToCore(input) : input);
@@ -384,6 +427,9 @@ class ObjectStore {
     md.creationTimestamp ??= rfc3339(Date.now());
     if (def.group !== METRICS_GROUP) {
       md.uid ??= fakeUid(obj.kind, md.namespace, md.name);
+      // One counter for the whole store, like etcd's revision: never below a fixture's own value.
+      const given = Number(md.resourceVersion);
+      if (Number.isSafeInteger(given) && given > this.revision) this.revision = given;
       md.resourceVersion ??= String(this.revision);
     }
     return obj;
@@ -682,6 +728,7 @@ const REASONS: Record<number, string> = {
   405: 'MethodNotAllowed',
   409: 'Conflict',
   410: 'Expired',
+  415: 'UnsupportedMediaType',
   422: 'Invalid',
   429: 'TooManyRequests',
   500: 'InternalError',
@@ -993,10 +1040,14 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+function parseBody(raw: Buffer, req: IncomingMessage): unknown {
+  const text = raw.toString('utf8');
   if (!text) return undefined;
   if (!/json/.test(req.headers['content-type'] ?? '')) return text;
   try {
@@ -1016,8 +1067,12 @@ interface FailRule {
   message?: string;
 }
 
+/** `/api/v1/namespaces/{ns}/services/[https:]{name}[:{port}]/proxy[/{path}]` */
+const SERVICE_PROXY = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/;
+
 class FakeKubeServer {
   readonly store = new ObjectStore();
+  readonly proxies = new Map<string, string>();
   readonly logs = new Map<string, string>();
   readonly requests: RecordedRequest[] = [];
   readonly rules: FailRule[] = [];
@@ -1030,6 +1085,7 @@ class FakeKubeServer {
     this.latencyMs = opts.latencyMs ?? 0;
     for (const obj of opts.objects ?? []) this.store.upsert(obj);
     for (const [key, text] of Object.entries(opts.logs ?? {})) this.logs.set(key, text);
+    for (const [ref, upstream] of Object.entries(opts.serviceProxies ?? {})) this.proxies.set(ref, upstream);
   }
 
   get user(): string {
@@ -1040,7 +1096,8 @@ class FakeKubeServer {
     const url = new URL(req.url ?? '/', 'http://fake-kube');
     const query = Object.fromEntries(url.searchParams);
     const method = req.method ?? 'GET';
-    const body = await readBody(req);
+    const raw = await readRaw(req);
+    const body = parseBody(raw, req);
     this.requests.push({
       method,
       path: url.pathname,
@@ -1051,6 +1108,12 @@ class FakeKubeServer {
     });
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
     if (this.closed) return;
+    const proxied = SERVICE_PROXY.exec(url.pathname);
+    if (proxied) {
+      const reply = await this.serviceProxy(proxied, url, method, req.headers, raw);
+      if (reply) send(res, reply);
+      return;
+    }
     const reply = this.respond(method, url.pathname, query, req.headers, body);
     if (reply) send(res, reply); // undefined: a 'hang' rule; close() tears the socket down
   }
@@ -1074,6 +1137,68 @@ class FakeKubeServer {
       if (err instanceof BadRequest) return statusReply(kubeStatus(400, err.message));
       throw err;
     }
+  }
+
+  /**
+   * The apiserver's service proxy: authenticated like any request, the Service must exist and have the
+   * named port, then the request goes to its endpoints — without the caller's Authorization header,
+   * which the apiserver strips once it has authenticated the request.
+   */
+  private async serviceProxy(
+    m: RegExpExecArray,
+    url: URL,
+    method: string,
+    headers: IncomingMessage['headers'],
+    raw: Buffer,
+  ): Promise<Reply | undefined> {
+    if (this.opts.token && headers.authorization !== `Bearer ${this.opts.token}`)
+      return statusReply(UNAUTHORIZED);
+    const rule = this.ruleFor(url.pathname);
+    if (rule) return rule.code === 'hang' ? undefined : this.injected(rule.code, undefined, rule.message);
+    const namespace = decodeURIComponent(m[1]!);
+    const segment = decodeURIComponent(m[2]!);
+    const [, , name = '', port] = /^(?:(https?):)?([^:]+)(?::(.+))?$/.exec(segment) ?? [];
+    const def = findDef('', 'v1', 'services')!;
+    const req: ResourceRequest = {
+      group: '',
+      version: 'v1',
+      namespace,
+      resource: 'services',
+      name,
+      verb: 'get',
+    };
+    const svc = this.store.get(def, namespace, name);
+    if (!svc) return statusReply(notFound(req));
+    const ports = arr(rec(svc.spec).ports).map(rec);
+    if (port && !ports.some((p) => str(p.name) === port || String(num(p.port)) === port))
+      return statusReply(kubeStatus(503, `no service port "${port}" found for service "${name}"`));
+    const upstream = this.proxies.get(`${namespace}/${name}${port ? `:${port}` : ''}`);
+    if (!upstream) return statusReply(kubeStatus(503, `no endpoints available for service "${name}"`));
+    const target = new URL(`${m[3] ?? '/'}${url.search}`, upstream);
+    const forward = Object.fromEntries(
+      Object.entries(headers).filter(
+        ([k]) => !['authorization', 'host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k),
+      ),
+    ) as Record<string, string | string[]>;
+    return new Promise<Reply>((resolve) => {
+      const up = request(target, { method, headers: forward }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            code: r.statusCode ?? 502,
+            body: text,
+            contentType: String(r.headers['content-type'] ?? ''),
+          });
+        });
+      });
+      // What the apiserver's proxy says when the endpoint refuses the connection.
+      up.on('error', (err) =>
+        resolve(statusReply(kubeStatus(503, `error trying to reach service: ${err.message}`))),
+      );
+      up.end(raw.length ? raw : undefined);
+    });
   }
 
   private ruleFor(path: string): FailRule | undefined {
@@ -1135,7 +1260,11 @@ class FakeKubeServer {
     const [group, version] = splitApiVersion(gv);
     if (group && !this.enabledGroups().includes(group)) return PAGE_NOT_FOUND;
     const defs = RESOURCES.filter((d) => d.group === group && d.version === version);
-    return defs.length ? json(apiResourceList(defs, gv)) : PAGE_NOT_FOUND;
+    if (!defs.length) return PAGE_NOT_FOUND;
+    const list = apiResourceList(defs, gv);
+    if (this.opts.evictionServed === false)
+      list.resources = arr(list.resources).filter((r) => str(rec(r).name) !== 'pods/eviction');
+    return json(list);
   }
 
   // ---- resources ----
@@ -1152,7 +1281,10 @@ class FakeKubeServer {
     if (def.group === 'authorization.k8s.io' && method === 'POST' && !req.name) return this.review(def, body);
     if (req.verb === 'watch')
       return statusReply(kubeStatus(405, 'watch is not supported by the fake API server'));
-    if (method !== 'GET' && method !== 'HEAD') return statusReply(methodNotSupported(req, req.verb));
+    if (method !== 'GET' && method !== 'HEAD') {
+      const written = this.write(def, method, req, query, headers, body);
+      return written ?? statusReply(methodNotSupported(req, req.verb));
+    }
     const table = acceptedTable(String(headers.accept ?? ''));
     return req.name ? this.getObject(def, req, query, table) : this.list(def, req, query, table);
   }
@@ -1182,6 +1314,8 @@ class FakeKubeServer {
         ? statusReply(log.error)
         : { code: 200, body: log.text, contentType: 'text/plain' };
     }
+    if (req.subresource === 'scale' && def.subresources?.some((r) => r.name === 'scale'))
+      return json(scaleOf(obj));
     if (req.subresource && req.subresource !== 'status') return statusReply(methodNotSupported(req, 'get'));
     const shown = present(def, obj);
     if (!table) return json(shown);
@@ -1210,6 +1344,220 @@ class FakeKubeServer {
       // Typed lists from the real server carry no kind/apiVersion on their items.
       items: items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest),
     });
+  }
+
+  // ---- writes: eviction, pod deletion, workload and scale patches ----
+
+  private get controllerDelay(): number | null {
+    const c = this.opts.controllers;
+    if (!c) return null;
+    return typeof c === 'object' ? (c.delayMs ?? 50) : 50;
+  }
+
+  private host(): ControllerHost {
+    return {
+      get: (kind, ns, name) => this.store.get(defOfKind(kind), ns, name),
+      list: (kind, ns) => this.store.list(defOfKind(kind), ns),
+      save: (obj) => void this.store.save(obj as KubeObject),
+      remove: (kind, ns, name) => this.store.remove(kind, ns, name),
+      later: (fn, ms) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!this.closed) fn();
+        }, ms);
+        this.timers.add(timer);
+      },
+    };
+  }
+
+  /** The writes this server implements; undefined for the others (answered 405 by the caller). */
+  private write(
+    def: ResourceDef,
+    method: string,
+    req: ResourceRequest,
+    query: Record<string, string>,
+    headers: IncomingMessage['headers'],
+    body: unknown,
+  ): Reply | undefined {
+    if (!req.name || !req.namespace) return undefined;
+    const dryRun = query.dryRun;
+    if (dryRun !== undefined && dryRun !== 'All')
+      return statusReply(kubeStatus(422, `dryRun: Unsupported value: "${dryRun}": supported values: "All"`));
+    const dry = dryRun === 'All';
+    if (!def.group && def.plural === 'pods') {
+      if (method === 'POST' && req.subresource === 'eviction') return this.evict(req, body, dry);
+      if (method === 'DELETE' && !req.subresource) return this.deletePod(req, body, dry);
+    }
+    if (def.group === 'apps' && method === 'PATCH') {
+      const contentType = String(headers['content-type'] ?? '');
+      if (!req.subresource && ['deployments', 'statefulsets', 'daemonsets'].includes(def.plural))
+        return this.patchWorkload(def, req, contentType, body, dry);
+      if (req.subresource === 'scale' && def.subresources?.some((r) => r.name === 'scale'))
+        return this.patchScale(def, req, contentType, body, dry);
+    }
+    return undefined;
+  }
+
+  /** registry/core/pod/storage/eviction.go: PodDisruptionBudgets decide, unready pods get leniency. */
+  private evict(req: ResourceRequest, body: unknown, dry: boolean): Reply {
+    if (this.opts.evictionServed === false)
+      return statusReply(
+        kubeStatus(404, 'the server could not find the requested resource', statusDetails(req)),
+      );
+    const eviction = rec(body);
+    if (str(rec(eviction.metadata).name) !== req.name)
+      return statusReply(kubeStatus(400, 'name in URL does not match name in Eviction object'));
+    const pods = defOfKind('Pod');
+    const pod = this.store.get(pods, req.namespace, req.name ?? '');
+    const podReq = { ...req, subresource: undefined };
+    if (!pod) return statusReply(notFound(podReq));
+    const failed = preconditionFailed(pod, rec(rec(eviction.deleteOptions).preconditions), podReq);
+    if (failed) return statusReply(failed);
+    const phase = str(rec(pod.status).phase);
+    if (phase !== 'Succeeded' && phase !== 'Failed') {
+      const pdbs = this.store
+        .list(defOfKind('PodDisruptionBudget'), req.namespace)
+        .filter((pdb) => selects(rec(pdb.spec).selector, pod.metadata.labels ?? {}));
+      if (pdbs.length > 1)
+        return statusReply(
+          kubeStatus(
+            500,
+            'Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+          ),
+        );
+      const pdb = pdbs[0];
+      if (pdb) {
+        const st = rec(pdb.status);
+        const name = pdb.metadata.name;
+        const processed =
+          st.observedGeneration !== undefined &&
+          num(st.observedGeneration) >= num(pdb.metadata.generation ?? 1);
+        if (!processed)
+          return statusReply(
+            tooManyRequests(`The disruption budget ${name} is still being processed by the server.`),
+          );
+        const healthy = num(st.currentHealthy) >= num(st.desiredHealthy) && num(st.desiredHealthy) > 0;
+        const alwaysAllow = str(rec(pdb.spec).unhealthyPodEvictionPolicy) === 'AlwaysAllow';
+        // An unready pod may go while the budget is met: evicting it does not lower the healthy count.
+        if (!(!podReady(pod) && (healthy || alwaysAllow))) {
+          if (num(st.disruptionsAllowed) <= 0)
+            return statusReply(
+              tooManyRequests(
+                `The disruption budget ${name} needs ${num(st.desiredHealthy)} healthy pods and has ${num(st.currentHealthy)} currently`,
+              ),
+            );
+          if (!dry)
+            this.store.save({
+              ...pdb,
+              status: {
+                ...st,
+                disruptionsAllowed: num(st.disruptionsAllowed) - 1,
+                disruptedPods: { ...rec(st.disruptedPods), [pod.metadata.name]: rfc3339(Date.now()) },
+              },
+            });
+        }
+      }
+    }
+    if (!dry) this.removePod(pod);
+    return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
+  }
+
+  private deletePod(req: ResourceRequest, body: unknown, dry: boolean): Reply {
+    const pod = this.store.get(defOfKind('Pod'), req.namespace, req.name ?? '');
+    if (!pod) return statusReply(notFound(req));
+    const failed = preconditionFailed(pod, rec(rec(body).preconditions), req);
+    if (failed) return statusReply(failed);
+    const grace = num(rec(pod.spec).terminationGracePeriodSeconds) || 30;
+    const deleted = {
+      ...pod,
+      metadata: {
+        ...pod.metadata,
+        deletionTimestamp: rfc3339(Date.now() + grace * 1000),
+        deletionGracePeriodSeconds: grace,
+      },
+    };
+    if (!dry) this.removePod(pod);
+    return json(present(defOfKind('Pod'), deleted));
+  }
+
+  /** The kubelet finishes the pod at once here; its controller (when simulated) replaces it. */
+  private removePod(pod: KubeObject): void {
+    this.store.remove('Pod', pod.metadata.namespace, pod.metadata.name);
+    const delay = this.controllerDelay;
+    if (delay !== null) podRemoved(this.host(), pod, delay);
+  }
+
+  private patchWorkload(
+    def: ResourceDef,
+    req: ResourceRequest,
+    contentType: string,
+    body: unknown,
+    dry: boolean,
+  ): Reply {
+    const obj = this.store.get(def, req.namespace, req.name ?? '');
+    if (!obj) return statusReply(notFound(req));
+    let patched: KubeObject;
+    try {
+      patched = applyPatch(structuredClone(obj) as Json, contentType, body) as KubeObject;
+    } catch (err) {
+      return patchFailure(err);
+    }
+    const invalid =
+      identityChanged(def, obj, patched) ??
+      invalidReplicas(def, obj.metadata.name, rec(patched.spec).replicas);
+    if (invalid) return statusReply(invalid);
+    // The main resource cannot write status; spec changes bump the generation (the controllers' cue).
+    patched.status = obj.status;
+    const specChanged = !deepEqual(rec(obj.spec), rec(patched.spec));
+    patched.metadata = {
+      ...patched.metadata,
+      resourceVersion: obj.metadata.resourceVersion,
+      generation: num(obj.metadata.generation ?? 1) + (specChanged ? 1 : 0),
+    };
+    if (deepEqual(patched, obj) || dry) return json(present(def, patched));
+    const saved = this.store.save(patched);
+    const delay = this.controllerDelay;
+    if (specChanged && delay !== null)
+      workloadChanged(this.host(), def.kind, req.namespace ?? 'default', obj.metadata.name, delay);
+    return json(present(def, saved));
+  }
+
+  private patchScale(
+    def: ResourceDef,
+    req: ResourceRequest,
+    contentType: string,
+    body: unknown,
+    dry: boolean,
+  ): Reply {
+    const obj = this.store.get(def, req.namespace, req.name ?? '');
+    if (!obj) return statusReply(notFound({ ...req, subresource: undefined }));
+    let patched: Json;
+    try {
+      patched = applyPatch(scaleOf(obj), contentType, body);
+    } catch (err) {
+      return patchFailure(err);
+    }
+    const rv = str(rec(patched.metadata).resourceVersion);
+    if (rv && rv !== obj.metadata.resourceVersion) return statusReply(conflict(req, obj));
+    const replicas = rec(patched.spec).replicas;
+    const invalid = invalidReplicas(
+      { ...def, kind: 'Scale', group: 'autoscaling' },
+      obj.metadata.name,
+      replicas,
+    );
+    if (invalid) return statusReply(invalid);
+    if (replicas === (rec(obj.spec).replicas ?? 1)) return json(scaleOf(obj));
+    const next: KubeObject = {
+      ...obj,
+      metadata: { ...obj.metadata, generation: num(obj.metadata.generation ?? 1) + 1 },
+      spec: { ...rec(obj.spec), replicas },
+    };
+    if (dry) return json(scaleOf(next));
+    const saved = this.store.save(next);
+    const delay = this.controllerDelay;
+    if (delay !== null && def.kind !== 'ReplicaSet')
+      workloadChanged(this.host(), def.kind, req.namespace ?? 'default', obj.metadata.name, delay);
+    return json(scaleOf(saved));
   }
 
   // ---- authorization.k8s.io ----
@@ -1289,6 +1637,153 @@ function accessReviewPath(spec: Json): string | undefined {
   return `${prefix}${ns}/${str(a.resource)}${name}${sub}`;
 }
 
+// ---- helpers of the write paths ----
+
+function defOfKind(kind: string): ResourceDef {
+  const def = RESOURCES.find(
+    (d) => d.kind === kind && d.group !== 'events.k8s.io' && d.group !== METRICS_GROUP,
+  );
+  if (!def) throw new Error(`fake kube: unknown kind ${kind}`);
+  return def;
+}
+
+function podReady(pod: KubeObject): boolean {
+  return arr(rec(pod.status).conditions).some(
+    (c) => str(rec(c).type) === 'Ready' && str(rec(c).status) === 'True',
+  );
+}
+
+/** metav1.LabelSelectorAsSelector: an empty selector selects everything, a missing one nothing. */
+function selects(selector: unknown, labels: Record<string, string>): boolean {
+  if (selector === undefined || selector === null) return false;
+  const sel = rec(selector);
+  for (const [k, v] of Object.entries(rec(sel.matchLabels))) if (labels[k] !== v) return false;
+  for (const e of arr(sel.matchExpressions).map(rec)) {
+    const key = str(e.key);
+    const values = arr(e.values).map(String);
+    const has = Object.hasOwn(labels, key);
+    const ok =
+      str(e.operator) === 'In'
+        ? has && values.includes(labels[key]!)
+        : str(e.operator) === 'NotIn'
+          ? !has || !values.includes(labels[key]!)
+          : str(e.operator) === 'Exists'
+            ? has
+            : !has;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function selectorText(selector: unknown): string {
+  const sel = rec(selector);
+  const terms = Object.entries(rec(sel.matchLabels)).map(([k, v]) => `${k}=${String(v)}`);
+  for (const e of arr(sel.matchExpressions).map(rec)) {
+    const op = str(e.operator);
+    const key = str(e.key);
+    const values = arr(e.values).map(String).join(',');
+    terms.push(
+      op === 'In'
+        ? `${key} in (${values})`
+        : op === 'NotIn'
+          ? `${key} notin (${values})`
+          : op === 'Exists'
+            ? key
+            : `!${key}`,
+    );
+  }
+  return terms.join(',');
+}
+
+/** autoscaling/v1 Scale, the view the scale subresource gives of a workload. */
+function scaleOf(obj: KubeObject): Json {
+  const md = obj.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: md.name,
+      namespace: md.namespace,
+      uid: md.uid,
+      resourceVersion: md.resourceVersion,
+      creationTimestamp: md.creationTimestamp,
+    },
+    spec: { replicas: rec(obj.spec).replicas ?? 1 },
+    status: { replicas: num(rec(obj.status).replicas), selector: selectorText(rec(obj.spec).selector) },
+  };
+}
+
+/** NewTooManyRequests(msg, 0) with a DisruptionBudget cause, as eviction.go answers. */
+function tooManyRequests(cause: string): KubeStatus {
+  return kubeStatus(429, "Cannot evict pod as it would violate the pod's disruption budget.", {
+    causes: [{ reason: 'DisruptionBudget', message: cause }],
+  });
+}
+
+function conflict(req: ResourceRequest, obj: KubeObject): KubeStatus {
+  return kubeStatus(
+    409,
+    `Operation cannot be fulfilled on ${qualified(req)} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    statusDetails(req),
+  );
+}
+
+/** DeleteOptions.preconditions, checked by the generic registry before a delete. */
+function preconditionFailed(obj: KubeObject, pre: Json, req: ResourceRequest): KubeStatus | null {
+  const on = `Operation cannot be fulfilled on ${qualified(req)} "${obj.metadata.name}": Precondition failed`;
+  if (str(pre.uid) && pre.uid !== obj.metadata.uid)
+    return kubeStatus(
+      409,
+      `${on}: UID in precondition: ${str(pre.uid)}, UID in object meta: ${str(obj.metadata.uid)}`,
+      statusDetails(req),
+    );
+  if (str(pre.resourceVersion) && pre.resourceVersion !== obj.metadata.resourceVersion)
+    return kubeStatus(
+      409,
+      `${on}: ResourceVersion in precondition: ${str(pre.resourceVersion)}, ResourceVersion in object meta: ${str(obj.metadata.resourceVersion)}`,
+      statusDetails(req),
+    );
+  return null;
+}
+
+/** A patch may not rename, move or re-identify the object, nor write a stale resourceVersion. */
+function identityChanged(def: ResourceDef, before: KubeObject, after: KubeObject): KubeStatus | null {
+  const what = `${def.kind}.${def.group || 'core'} "${before.metadata.name}" is invalid`;
+  for (const field of ['name', 'namespace', 'uid'] as const) {
+    if (after.metadata?.[field] !== before.metadata[field])
+      return kubeStatus(
+        422,
+        `${what}: metadata.${field}: Invalid value: "${String(after.metadata?.[field] ?? '')}": field is immutable`,
+      );
+  }
+  const rv = after.metadata.resourceVersion;
+  if (rv !== undefined && rv !== before.metadata.resourceVersion)
+    return kubeStatus(
+      409,
+      `Operation cannot be fulfilled on ${def.plural}.${def.group} "${before.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    );
+  return null;
+}
+
+function invalidReplicas(
+  def: Pick<ResourceDef, 'kind' | 'group'>,
+  name: string,
+  replicas: unknown,
+): KubeStatus | null {
+  if (replicas === undefined) return null;
+  if (typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0) return null;
+  return kubeStatus(
+    422,
+    `${def.kind}.${def.group} "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+  );
+}
+
+function patchFailure(err: unknown): Reply {
+  if (err instanceof UnsupportedPatch) return statusReply(kubeStatus(415, err.message));
+  if (err instanceof PatchError) return statusReply(kubeStatus(err.code, err.message));
+  throw err;
+}
+
 function tableReply(
   def: ResourceDef,
   items: KubeObject[],
@@ -1353,6 +1848,17 @@ export async function startFakeKube(opts: FakeKubeOptions = {}): Promise<FakeKub
   return {
     url: fake.url,
     requests: fake.requests,
+    mutations: () =>
+      fake.requests.filter(
+        (r) =>
+          ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !r.path.includes('/authorization.k8s.io/'),
+      ),
+    object(kind, namespace, name) {
+      const def = RESOURCES.find((d) => d.kind === kind || d.plural === kind);
+      if (!def) throw new Error(`fake kube: unknown kind ${kind}`);
+      const obj = fake.store.get(def, def.namespaced ? (namespace ?? 'default') : undefined, name);
+      return obj ? structuredClone(present(def, obj)) : undefined;
+    },
     setObjects(objects) {
       fake.store.clear();
       for (const obj of objects) fake.store.upsert(obj);
@@ -1362,6 +1868,10 @@ export async function startFakeKube(opts: FakeKubeOptions = {}): Promise<FakeKub
     setLogs: (key, text) => void fake.logs.set(key, text),
     setLatency: (ms) => {
       fake.latencyMs = ms;
+    },
+    proxyService(ref, upstream) {
+      if (upstream) fake.proxies.set(ref, upstream);
+      else fake.proxies.delete(ref);
     },
     fail(pattern, code, message) {
       // A /g or /y RegExp would remember lastIndex between requests and match every other one.

@@ -17,9 +17,13 @@ export interface RealAlertmanager {
 
 /**
  * The real Alertmanager (Debian's prometheus-alertmanager 0.25) on loopback, routing every alert to
- * `webhookUrl` with a bearer token and fast grouping (PROTOCOLS §1.4).
+ * `webhookUrl` with a bearer token and fast grouping (PROTOCOLS §1.4); by default every alert is its own group.
  */
-export async function startAlertmanager(webhookUrl: string, token: string): Promise<RealAlertmanager> {
+export async function startAlertmanager(
+  webhookUrl: string,
+  token: string,
+  route: { groupBy?: string[]; groupInterval?: string } = {},
+): Promise<RealAlertmanager> {
   if (!fs.existsSync(ALERTMANAGER_BIN))
     throw new Error(`${ALERTMANAGER_BIN} is missing: apt-get install prometheus-alertmanager`);
   const dir = tempDir('alertmanager-');
@@ -28,9 +32,9 @@ export async function startAlertmanager(webhookUrl: string, token: string): Prom
   resolve_timeout: 5m
 route:
   receiver: oncall-scout
-  group_by: ['...']
+  group_by: ${JSON.stringify(route.groupBy ?? ['...'])}
   group_wait: 1s
-  group_interval: 2s
+  group_interval: ${route.groupInterval ?? '2s'}
   repeat_interval: 1h
 receivers:
   - name: oncall-scout

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type EngineConfigInput, resolveConfig } from '../../electron/engine/config.ts';
-import { createEngine, type Engine } from '../../electron/engine/engine.ts';
+import { createEngine, type Engine, type EngineOptions } from '../../electron/engine/engine.ts';
 
 export function tempDir(prefix = 'oncall-scout-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -11,7 +11,7 @@ export function tempDir(prefix = 'oncall-scout-'): string {
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 /** A real engine on a fresh data dir; no cluster and no LLM unless the test gives them. */
-export function testEngine(overrides: EngineConfigInput = {}): Engine {
+export function testEngine(overrides: EngineConfigInput = {}, opts: EngineOptions = {}): Engine {
   return createEngine(
     resolveConfig({
       dataDir: tempDir(),
@@ -21,5 +21,6 @@ export function testEngine(overrides: EngineConfigInput = {}): Engine {
       kubeconfig: path.join(os.tmpdir(), 'oncall-scout-no-kubeconfig'),
       ...overrides,
     }),
+    opts,
   );
 }

@@ -470,11 +470,12 @@ describe('fake kube-apiserver with @kubernetes/client-node 1.4', () => {
 
   it('records every request, including mutations answered 405', async () => {
     const before = kube.requests.length;
-    const err = await apiError(api.core.deleteNamespacedPod({ name: CRASH, namespace: NS }));
+    // Pod deletion and eviction are served (test/integration/fake-kube-writes.test.ts); this write is not.
+    const err = await apiError(api.core.deleteNamespacedConfigMap({ name: 'settings', namespace: NS }));
     expect(err.code).toBe(405);
     const recorded = kube.requests.slice(before);
     expect(recorded.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `DELETE /api/v1/namespaces/${NS}/pods/${CRASH}`,
+      `DELETE /api/v1/namespaces/${NS}/configmaps/settings`,
     ]);
   });
 

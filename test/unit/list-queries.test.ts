@@ -36,7 +36,8 @@ function setup(n = 30) {
   const db = openDatabase(path.join(tempDir(), 'db.sqlite'));
   const ingest = createIngest(db, { source: 'webhook', clusterLabel: 'cluster' });
   for (let i = 1; i <= n; i++) ingest([alert(i)]);
-  createSearchIndex(db).catchUp();
+  const index = createSearchIndex(db);
+  while (index.catchUp() > 0);
   return { db, q: createQueries(db) };
 }
 

@@ -82,7 +82,7 @@ describe('store', () => {
     const { ingest, queue } = setup();
     ingest([alert('info-1', 'info'), alert('warn-1', 'warning')]);
     ingest([alert('crit-1', 'critical'), alert('warn-2', 'warning', '2026-11-26T03:00:01.000Z')]);
-    const order = queue.pendingCollection(new Set(), 10).map((r) => JSON.parse(r.labels).pod);
+    const order = queue.pendingCollection(new Set(), 10).map((r) => JSON.parse(queue.get(r.id)!.labels).pod);
     expect(order).toEqual(['crit-1', 'warn-1', 'warn-2', 'info-1']);
   });
 

@@ -1,6 +1,7 @@
 import type { Context, NodeInfo, PodInfo } from '../../../shared/context.ts';
 import { describeState, eventLine } from './describe.ts';
 import { ERROR_LINE, framesAfter } from './logs.ts';
+import { describeSeries } from './metrics/summary.ts';
 
 /**
  * The context as the model reads it, fitted to a token budget by priority — the order a senior
@@ -162,6 +163,20 @@ function changeSection(ctx: Context): Section {
   return { title: 'Last rollout (what changed)', lines };
 }
 
+/** The alert's expression and the resource series as a few lines of numbers, never raw samples. */
+function metricsSection(ctx: Context): Section {
+  const m = ctx.metrics;
+  if (!m) return { title: 'Metrics', lines: [] };
+  const window = `${new Date(m.from * 1000).toISOString().slice(11, 16)}–${new Date(m.to * 1000).toISOString().slice(11, 16)} UTC`;
+  return {
+    title: `Metrics (${window}, from ${m.source})`,
+    lines: m.series.map(
+      (s) =>
+        `${describeSeries(s)}${s.name === 'alert expression' ? ` — query: ${s.query.slice(0, 200)}` : ''}`,
+    ),
+  };
+}
+
 function nodeLines(n: NodeInfo): string[] {
   const out = [
     `node ${n.name}${n.unschedulable ? ' (cordoned)' : ''}${n.kubeletVersion ? `, kubelet ${n.kubeletVersion}` : ''}`,
@@ -235,6 +250,7 @@ export function buildDigest(ctx: Context, budgetTokens: number): { text: string;
     eventsSection(ctx, 'Warning'),
     decisiveLogLines(ctx),
     changeSection(ctx),
+    metricsSection(ctx),
     nodeSection(ctx),
     restSection(ctx),
     eventsSection(ctx, 'Normal'),

@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { type Context, emptyContext, type Gap, type Target } from '../../../shared/context.ts';
 import { buildDigest } from './digest.ts';
-import { type KubeProvider, KubeSetupError } from './kube.ts';
+import { type KubeClients, type KubeProvider, KubeSetupError } from './kube.ts';
 import { compressLog, DEFAULT_COMPRESS } from './logs.ts';
+import { collectMetrics, type MetricsOptions } from './metrics/index.ts';
 import { Reader } from './reader.ts';
 import { redact, redactDeep } from './redact.ts';
 import { collectTarget } from './targets.ts';
@@ -14,6 +15,8 @@ export interface CollectOptions {
   logLimitBytes: number;
   /** Tokens the digest may use (the model's context minus the prompt and the answer). */
   budgetTokens: number;
+  /** Where Prometheus is, beyond the alert's generatorURL, and the window to chart. */
+  metrics?: MetricsOptions;
 }
 
 export const DEFAULT_COLLECT: CollectOptions = {
@@ -23,7 +26,14 @@ export const DEFAULT_COLLECT: CollectOptions = {
   logTailLines: 50_000,
   logLimitBytes: 10 * 1024 * 1024,
   budgetTokens: 6_000,
+  metrics: { windowMinutes: 60, timeoutMs: 5_000 },
 };
+
+/** What the collector needs of the alert itself (for its own expression over time). */
+export interface AlertRef {
+  generatorURL: string;
+  startsAt: string;
+}
 
 /**
  * Gathers what an engineer would look at for the alert's target. Never throws: whatever could not be
@@ -35,20 +45,32 @@ export async function collect(
   kube: KubeProvider,
   opts: CollectOptions = DEFAULT_COLLECT,
   signal?: AbortSignal,
+  alert?: AlertRef,
 ): Promise<Context> {
   const ctx: Context = emptyContext(target, new Date().toISOString());
+  let clients: KubeClients | undefined;
   try {
-    const clients = kube.forCluster(target.cluster);
+    clients = kube.forCluster(target.cluster);
     ctx.kubeContext = clients.context;
-    const deadline = AbortSignal.timeout(opts.deadlineMs);
-    const all = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    // Every parallel read listens on it; dozens at once is the design, not a leak.
-    setMaxListeners(200, all);
-    const reader = new Reader(clients, opts.readTimeoutMs, all, ctx.gaps);
-    await collectTarget(reader, ctx, { logTailLines: opts.logTailLines, logLimitBytes: opts.logLimitBytes });
   } catch (err) {
     ctx.gaps.push(setupGap(err));
   }
+  const deadline = AbortSignal.timeout(opts.deadlineMs);
+  const all = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // Every parallel read listens on it; dozens at once is the design, not a leak.
+  setMaxListeners(200, all);
+  // The cluster and Prometheus are independent: read both at once.
+  const [, metrics] = await Promise.all([
+    clients
+      ? collectTarget(new Reader(clients, opts.readTimeoutMs, all, ctx.gaps), ctx, {
+          logTailLines: opts.logTailLines,
+          logLimitBytes: opts.logLimitBytes,
+        })
+      : Promise.resolve(),
+    alert && opts.metrics ? collectMetrics(alert, target, opts.metrics, clients) : Promise.resolve(null),
+  ]);
+  if (metrics?.metrics) ctx.metrics = metrics.metrics;
+  if (metrics) ctx.gaps.push(...metrics.gaps);
   return finish(ctx, opts.budgetTokens);
 }
 

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
+import { k8sLib } from './k8s-lib.ts';
+import { readKubeconfig } from './kubeconfig-file.ts';
+import { ReadCache } from './read-cache.ts';
 
 export interface KubeOptions {
   /** Path (or ':'-separated list) of kubeconfig files; default: $KUBECONFIG, then ~/.kube/config. */
@@ -21,6 +24,8 @@ export interface KubeClients {
   metrics: k8s.Metrics;
   authz: k8s.AuthorizationV1Api;
   config: k8s.KubeConfig;
+  /** Reads shared between this context's collections for a few seconds. */
+  reads: ReadCache;
 }
 
 export class KubeSetupError extends Error {
@@ -48,10 +53,10 @@ export function loadKubeConfig(opts: KubeOptions): k8s.KubeConfig {
       'point --kubeconfig or KUBECONFIG at your kubeconfig file, or run `kubectl config view` to check it',
     );
   }
-  const kc = new k8s.KubeConfig();
+  const kc = new (k8sLib().KubeConfig)();
   kc.loadFromFile(existing[0]!);
   for (const f of existing.slice(1)) {
-    const more = new k8s.KubeConfig();
+    const more = new (k8sLib().KubeConfig)();
     more.loadFromFile(f);
     kc.mergeConfig(more, true);
   }
@@ -88,19 +93,21 @@ export function pickContext(kc: k8s.KubeConfig, opts: KubeOptions, cluster: stri
 
 /** API clients bound to one context. makeApiClient captures the server, so it runs after the switch. */
 export function clientsFor(base: k8s.KubeConfig, context: string): KubeClients {
-  const kc = new k8s.KubeConfig();
+  const lib = k8sLib();
+  const kc = new lib.KubeConfig();
   kc.loadFromString(base.exportConfig());
   kc.setCurrentContext(context);
   const server = kc.getCurrentCluster()?.server ?? '';
   return {
     context,
     server,
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    apps: kc.makeApiClient(k8s.AppsV1Api),
-    batch: kc.makeApiClient(k8s.BatchV1Api),
-    metrics: new k8s.Metrics(kc),
-    authz: kc.makeApiClient(k8s.AuthorizationV1Api),
+    core: kc.makeApiClient(lib.CoreV1Api),
+    apps: kc.makeApiClient(lib.AppsV1Api),
+    batch: kc.makeApiClient(lib.BatchV1Api),
+    metrics: new lib.Metrics(kc),
+    authz: kc.makeApiClient(lib.AuthorizationV1Api),
     config: kc,
+    reads: new ReadCache(),
   };
 }
 
@@ -125,10 +132,12 @@ export function createKubeProvider(opts: KubeOptions) {
       }
       return c;
     },
+    /** The context in use and its server, for the status bar (read without the client library). */
     describe(): { context: string | null; server: string | null } {
       try {
-        const c = this.forCluster(undefined);
-        return { context: c.context, server: c.server };
+        const { contexts, current } = readKubeconfig(opts.kubeconfig);
+        const context = contexts.find((c) => c.name === (opts.context ?? current));
+        return context ? { context: context.name, server: context.server } : { context: null, server: null };
       } catch {
         return { context: null, server: null };
       }

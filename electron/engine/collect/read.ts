@@ -1,19 +1,21 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import type { Gap } from '../../../shared/context.ts';
+import { k8sLib } from './k8s-lib.ts';
 
 /**
  * client-node 1.x request options that attach an AbortSignal, so a timed-out read stops its socket.
  * The object API hands these straight to the observable layer, so the middleware returns Observables.
  */
 export function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
+  const { Observable } = k8sLib();
   return {
     middleware: [
       {
         pre: (ctx: k8s.RequestContext) => {
           ctx.setSignal(signal);
-          return new k8s.Observable(Promise.resolve(ctx));
+          return new Observable(Promise.resolve(ctx));
         },
-        post: (res: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(res)),
+        post: (res: k8s.ResponseContext) => new Observable(Promise.resolve(res)),
       },
     ],
     middlewareMergeStrategy: 'append',

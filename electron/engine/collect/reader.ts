@@ -4,7 +4,8 @@ import { read } from './read.ts';
 
 /**
  * One collection's access to the cluster: every read has the per-read timeout and the collection's
- * deadline, and a failure becomes a gap in the context instead of an exception.
+ * deadline, and a failure becomes a gap in the context instead of an exception. Reads are shared with
+ * the context's other collections for a few seconds (read-cache.ts), keyed by what they read.
  */
 export class Reader {
   private readonly plugin?: string;
@@ -21,14 +22,14 @@ export class Reader {
 
   /** A read whose failure the report must mention. */
   async get<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const r = await read(what, this.timeoutMs, fn, this.signal, this.plugin);
+    const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
     if (r.gap) this.gaps.push(r.gap);
     return r.value;
   }
 
   /** A read of something that may legitimately be absent (metrics-server, endpoints): no gap. */
   async optional<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const r = await read(what, this.timeoutMs, fn, this.signal);
+    const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal));
     return r.value;
   }
 

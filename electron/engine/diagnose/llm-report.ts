@@ -15,6 +15,8 @@ export interface LlmRun {
   report: Report;
   promptTokens?: number;
   attempts: number;
+  /** The model's proposed actions as it wrote them, checked later against the context (act/proposals). */
+  actions: unknown[];
 }
 
 export interface LlmInput extends PromptExtras {
@@ -31,19 +33,24 @@ export interface LlmInput extends PromptExtras {
 /** Validates the model's answer: JSON, then the schema. Returns the reason when it is not usable. */
 export function parseDiagnosis(
   content: string,
-): { ok: true; value: LlmDiagnosis } | { ok: false; reason: string } {
+): { ok: true; value: LlmDiagnosis; actions: unknown[] } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(content);
   } catch {
     return { ok: false, reason: `not JSON (${content.slice(0, 60).replace(/\s+/g, ' ')}…)` };
   }
-  const parsed = LlmDiagnosis.safeParse(json);
+  // A bad action costs only that action (dropped with its reason later), never the whole diagnosis.
+  const { actions, ...rest } = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+  const parsed = LlmDiagnosis.omit({ actions: true }).safeParse(
+    json && typeof json === 'object' ? rest : json,
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, reason: `${issue.path.join('.') || 'answer'}: ${issue.message}` };
   }
-  return { ok: true, value: parsed.data };
+  const list = actions === undefined || actions === null ? [] : Array.isArray(actions) ? actions : [actions];
+  return { ok: true, value: parsed.data, actions: list.slice(0, 10) };
 }
 
 /**
@@ -62,6 +69,7 @@ export async function llmDiagnose(input: LlmInput): Promise<LlmRun> {
         report: mergeReport(parsed.value, input.findings, input.ollama.model, m, input.known),
         promptTokens: res.promptTokens,
         attempts: attempt,
+        actions: parsed.actions,
       };
     }
     reason = parsed.reason;

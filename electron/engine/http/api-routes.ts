@@ -50,6 +50,23 @@ export function matchRoute(
   return { allowed };
 }
 
+interface FileOut {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+function sendFile(res: http.ServerResponse, f: FileOut): void {
+  res.writeHead(200, {
+    'content-type': f.contentType,
+    'content-length': Buffer.byteLength(f.content),
+    'content-disposition': `attachment; filename="${f.filename.replace(/[^\w.-]/g, '_')}"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(f.content);
+}
+
 export async function handleApi(
   impl: ApiImpl,
   route: Route,
@@ -71,7 +88,10 @@ export async function handleApi(
       throw new HttpError(400, formatIssue(parsed.error), parsed.error.issues[0]?.path.join('.'));
     }
     const fn = impl[route.name] as (input: unknown) => Promise<unknown>;
-    sendJson(res, 200, await fn(parsed.data));
+    const out = await fn(parsed.data);
+    // A download (an export) is sent as the file itself; over IPC the same object carries it.
+    if ('download' in spec.http && spec.http.download) return sendFile(res, out as FileOut);
+    sendJson(res, 200, out);
   } catch (err) {
     if (err instanceof HttpError)
       return sendError(res, err.status, err.message, err.field ? { field: err.field } : {});

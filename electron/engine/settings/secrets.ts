@@ -3,9 +3,18 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** The secrets Settings can hold. The API token lives in its own file (token.ts), as before. */
+/** An Alertmanager source's credentials, kept apart from its address (settings.json). */
+export const SourceSecrets = z.object({
+  bearerToken: z.string().optional(),
+  password: z.string().optional(),
+});
+export type SourceSecrets = z.infer<typeof SourceSecrets>;
+
 export const Secrets = z.object({
   feishuWebhook: z.string().optional(),
   feishuSecret: z.string().optional(),
+  /** By source name. */
+  alertmanagers: z.record(z.string(), SourceSecrets).optional(),
 });
 export type Secrets = z.infer<typeof Secrets>;
 
@@ -35,6 +44,15 @@ export function parseSecrets(raw: unknown): Secrets {
     for (const key of ['feishuWebhook', 'feishuSecret'] as const) {
       const v = (raw as Record<string, unknown>)[key];
       if (typeof v === 'string' && v) out[key] = v;
+    }
+    const am = (raw as Record<string, unknown>).alertmanagers;
+    if (am && typeof am === 'object') {
+      const sources: Record<string, SourceSecrets> = {};
+      for (const [name, v] of Object.entries(am)) {
+        const r = SourceSecrets.safeParse(v);
+        if (r.success && (r.data.bearerToken || r.data.password)) sources[name] = r.data;
+      }
+      if (Object.keys(sources).length) out.alertmanagers = sources;
     }
   }
   return out;

@@ -9,6 +9,7 @@ import { ApiFailure } from '../api.ts';
 import { type EngineConfig, EngineConfig as EngineConfigSchema, formatIssue } from '../config.ts';
 import { saveToken } from '../token.ts';
 import type { SecretStore } from './secrets.ts';
+import { mergeSources, sourceViews } from './sources.ts';
 import { readStored, type StoredSettings, writeStored } from './stored.ts';
 
 export interface SettingsDeps {
@@ -60,6 +61,7 @@ export function createSettings(d: SettingsDeps) {
       language: stored.language ?? 'auto',
       secretStorage: d.secrets.kind,
       pendingRestart: [...pending],
+      alertmanagers: sourceViews(c.alertmanagers),
     };
   };
 
@@ -76,6 +78,8 @@ export function createSettings(d: SettingsDeps) {
         const v = patch[key] === '' || patch[key] === null ? undefined : patch[key];
         if (v !== c[key]) engineChange[key] = v;
       }
+      const sources = patch.alertmanagers ? mergeSources(c.alertmanagers, patch.alertmanagers) : null;
+      if (sources) engineChange.alertmanagers = sources.config;
       const next = EngineConfigSchema.safeParse({ ...c, ...engineChange });
       if (!next.success) throw new ApiFailure(400, formatIssue(next.error));
 
@@ -89,12 +93,19 @@ export function createSettings(d: SettingsDeps) {
       }
       if (patch.notifications) nextStored.notifications = patch.notifications;
       if (patch.language) nextStored.language = patch.language;
+      if (sources) nextStored.alertmanagers = sources.stored;
       writeStored(c.dataDir, nextStored);
       stored = nextStored;
 
+      // Each write keeps the other secrets: they share one file.
       if ('feishuWebhook' in patch || 'feishuSecret' in patch) {
-        d.secrets.write({ feishuWebhook: next.data.feishuWebhook, feishuSecret: next.data.feishuSecret });
+        d.secrets.write({
+          ...d.secrets.read(),
+          feishuWebhook: next.data.feishuWebhook,
+          feishuSecret: next.data.feishuSecret,
+        });
       }
+      if (sources) d.secrets.write({ ...d.secrets.read(), alertmanagers: sources.secrets });
       if (patch.token && patch.token !== d.token()) {
         saveToken(c.dataDir, patch.token);
         pending.add('token');

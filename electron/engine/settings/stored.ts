@@ -1,9 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  AlertmanagerSourceFields,
+  type AlertmanagerSourceInput,
+  oneTarget,
+} from '../../../shared/alertmanager.ts';
 import { Language, NotificationSettings } from '../../../shared/settings.ts';
 import type { EngineConfigInput } from '../config.ts';
 import { type SecretStore, writePrivateFile } from './secrets.ts';
+
+/** A pull source without its credentials (those go to the secret store, by source name). */
+export const StoredSource = AlertmanagerSourceFields.omit({ bearerToken: true, basicAuth: true })
+  .extend({ name: z.string().min(1), basicAuthUser: z.string().max(256).optional() })
+  .superRefine(oneTarget);
+export type StoredSource = z.infer<typeof StoredSource>;
 
 /** settings.json in the data dir: what the user chose in Settings, secrets excepted. */
 const StoredFields = {
@@ -15,6 +26,7 @@ const StoredFields = {
   port: z.number().int().min(0).max(65535),
   notifications: NotificationSettings,
   language: Language,
+  alertmanagers: z.array(StoredSource),
 };
 export const StoredSettings = z.object(StoredFields).partial();
 export type StoredSettings = z.infer<typeof StoredSettings>;
@@ -71,5 +83,20 @@ export function savedConfig(
     language: s.language,
     feishuWebhook: sec.feishuWebhook,
     feishuSecret: sec.feishuSecret,
+    alertmanagers: s.alertmanagers?.map((src) => withSecrets(src, sec.alertmanagers?.[src.name])),
+  };
+}
+
+/** A saved source with its credentials put back. */
+export function withSecrets(
+  { basicAuthUser, ...src }: StoredSource,
+  sec: { bearerToken?: string; password?: string } | undefined,
+): AlertmanagerSourceInput {
+  return {
+    ...src,
+    ...(sec?.bearerToken ? { bearerToken: sec.bearerToken } : {}),
+    ...(basicAuthUser !== undefined
+      ? { basicAuth: { username: basicAuthUser, password: sec?.password ?? '' } }
+      : {}),
   };
 }

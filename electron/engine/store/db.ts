@@ -38,6 +38,17 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** SQLITE_FULL (or the OS saying no space): nothing can be written until the disk has room again. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return (
+    code === 'SQLITE_FULL' ||
+    code === 'SQLITE_IOERR_WRITE' ||
+    code === 'ENOSPC' ||
+    /database or disk is full/i.test(String((err as Error).message))
+  );
+}
+
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';

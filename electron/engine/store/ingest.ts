@@ -13,6 +13,12 @@ export interface IngestResult {
   resolved: number[];
 }
 
+/** An incident's identity: Alertmanager's fingerprint and the (canonical) start time. */
+export interface AlertKey {
+  fingerprint: string;
+  startsAt: string;
+}
+
 export interface IngestOptions {
   source: string;
   clusterLabel: string;
@@ -49,10 +55,21 @@ export function createIngest(db: Db, opts: IngestOptions) {
   const finishDiagnosing = db.prepare(
     `UPDATE incidents SET state = 'ready' WHERE id = ? AND state = 'diagnosing' AND llm_pending = 0`,
   );
+  // Pull mode: which source lists which incident, kept with the alerts so a restart knows what each
+  // Alertmanager had reported (an alert that vanished while the app was closed still resolves).
+  const pulled = opts.source.startsWith('pull:');
+  const listed = db.prepare(
+    'INSERT OR REPLACE INTO source_alerts (source, incident_id, seen_at) VALUES (?, ?, ?)',
+  );
+  const unlisted = db.prepare('DELETE FROM source_alerts WHERE source = ? AND incident_id = ?');
 
-  const tx = db.transaction((alerts: Alert[]): IngestResult => {
+  const tx = db.transaction((alerts: Alert[], released: AlertKey[]): IngestResult => {
     const result: IngestResult = { accepted: 0, duplicates: 0, created: [], resolved: [] };
     const receivedAt = now().toISOString();
+    for (const key of released) {
+      const existing = findIncident.get(key.fingerprint, key.startsAt);
+      if (existing) unlisted.run(opts.source, existing.id);
+    }
     for (const alert of alerts) {
       const existing = findIncident.get(alert.fingerprint, alert.startsAt);
       const resolvedAt = alert.status === 'resolved' ? (alert.endsAt ?? receivedAt) : null;
@@ -88,6 +105,10 @@ export function createIngest(db: Db, opts: IngestOptions) {
         );
         if (!resolvedAt) result.created.push(incidentId);
       }
+      if (pulled) {
+        if (resolvedAt) unlisted.run(opts.source, incidentId);
+        else listed.run(opts.source, incidentId, receivedAt);
+      }
       const inserted = insertAlert.run(incidentId, alert.status, alert.endsAt, opts.source, receivedAt);
       if (inserted.changes === 0) {
         result.duplicates++;
@@ -105,5 +126,6 @@ export function createIngest(db: Db, opts: IngestOptions) {
   });
   // IMMEDIATE: the pipeline thread writes through its own connection; taking the write lock up front
   // avoids the snapshot upgrade that SQLite refuses (SQLITE_BUSY) instead of waiting for.
-  return (alerts: Alert[]): IngestResult => durable(db, () => write(() => tx.immediate(alerts)));
+  return (alerts: Alert[], released: AlertKey[] = []): IngestResult =>
+    durable(db, () => write(() => tx.immediate(alerts, released)));
 }

@@ -112,4 +112,79 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX deliveries_due ON deliveries (status, next_at);
   `,
+  // 3: pull mode — which Alertmanager source lists which incident (so an alert that vanished while the
+  // app was closed still resolves); and the silences made by acknowledging
+  `
+  CREATE TABLE source_alerts (
+    source        TEXT NOT NULL,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    seen_at       TEXT NOT NULL,
+    PRIMARY KEY (source, incident_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX source_alerts_incident ON source_alerts (incident_id);
+
+  CREATE TABLE silences (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    silence_id    TEXT NOT NULL,
+    alertmanager  TEXT NOT NULL,
+    source        TEXT,
+    created_by    TEXT NOT NULL,
+    starts_at     TEXT NOT NULL,
+    ends_at       TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    expired_at    TEXT
+  );
+  CREATE INDEX silences_incident ON silences (incident_id, id);
+  `,
+  // 4: remediation — proposed actions and their fate, the audit log of every step, and every policy
+  // text that was ever in force (so an audit line's policy hash can be looked up)
+  `
+  CREATE TABLE actions (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    key           TEXT NOT NULL,
+    type          TEXT NOT NULL,
+    namespace     TEXT NOT NULL,
+    workload      TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    source        TEXT NOT NULL CHECK (source IN ('rules', 'llm')),
+    reason        TEXT NOT NULL,
+    confidence    INTEGER NOT NULL,
+    mode          TEXT NOT NULL CHECK (mode IN ('off', 'suggest', 'approve', 'auto')),
+    state         TEXT NOT NULL CHECK (state IN ('suggested', 'pending', 'approved', 'running', 'done', 'failed', 'refused', 'rejected')),
+    state_reason  TEXT,
+    decided_by    TEXT,
+    decided_at    TEXT,
+    snapshot      TEXT,
+    dry_run       TEXT,
+    executed_at   TEXT,
+    outcome       TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (incident_id, key)
+  );
+  CREATE INDEX actions_state ON actions (state, id);
+  CREATE INDEX actions_workload ON actions (workload, executed_at);
+
+  CREATE TABLE audit (
+    id            INTEGER PRIMARY KEY,
+    at            TEXT NOT NULL,
+    incident_id   INTEGER,
+    action_id     INTEGER,
+    event         TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    ok            INTEGER,
+    action        TEXT,
+    message       TEXT NOT NULL,
+    policy        TEXT
+  );
+  CREATE INDEX audit_incident ON audit (incident_id, id);
+
+  CREATE TABLE action_policies (
+    hash          TEXT PRIMARY KEY,
+    body          TEXT NOT NULL,
+    loaded_at     TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,8 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Feedback, FeedbackVerdict, IncidentDetail, IncidentSummary } from '../../../shared/incident.ts';
 import type { Category, Report } from '../../../shared/report.ts';
+import { createActionStore } from './actions.ts';
+import { createAlertmanagerStore } from './alertmanager.ts';
 import { type Db, write } from './db.ts';
 import { createDeliveries } from './deliveries.ts';
 import { type IncidentRow, toAlert, toSummary } from './rows.ts';
@@ -56,6 +58,8 @@ function listWhere(f: Omit<ListFilter, 'limit' | 'before'>): {
 
 export function createQueries(db: Db, now: () => Date = () => new Date()) {
   const deliveries = createDeliveries(db);
+  const actions = createActionStore(db);
+  const alertmanager = createAlertmanagerStore(db);
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
 
   return {
@@ -160,7 +164,8 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
         error: row.error,
         feedback,
         deliveries: deliveries.forIncident(id),
-        actions: [],
+        actions: actions.forIncident(id),
+        silence: silenceOf(alertmanager.latest(id)),
       };
     },
 
@@ -205,9 +210,17 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     },
 
     ack(id: number, by: string | null): IncidentSummary | null {
-      db.prepare(
+      const stmt = db.prepare(
         'UPDATE incidents SET acked_at = COALESCE(acked_at, ?), acked_by = COALESCE(acked_by, ?) WHERE id = ?',
-      ).run(now().toISOString(), by, id);
+      );
+      // write(): the pipeline's connection may hold the write lock for a moment.
+      write(() => stmt.run(now().toISOString(), by, id));
+      return this.summary(id);
+    },
+
+    unack(id: number): IncidentSummary | null {
+      const stmt = db.prepare('UPDATE incidents SET acked_at = NULL, acked_by = NULL WHERE id = ?');
+      write(() => stmt.run(id));
       return this.summary(id);
     },
 
@@ -227,3 +240,10 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
 }
 
 export type Queries = ReturnType<typeof createQueries>;
+
+/** The silence as the API shows it (the store's row id stays inside). */
+function silenceOf(s: ReturnType<ReturnType<typeof createAlertmanagerStore>['latest']>) {
+  if (!s) return null;
+  const { rowId: _rowId, ...info } = s;
+  return info;
+}

@@ -20,12 +20,13 @@ export const MAX_ATTEMPTS = 3;
  */
 export function createQueue(db: Db, now: () => Date = () => new Date()) {
   const ts = () => now().toISOString();
-  const nextReceived = db.prepare<[], IncidentRow>(
-    `SELECT * FROM incidents WHERE state = 'received' ORDER BY priority, received_at, id LIMIT 64`,
+  // Ids only: in a storm these run on every pass, and the rows' labels and annotations are not needed.
+  const nextReceived = db.prepare<[number], { id: number }>(
+    `SELECT id FROM incidents WHERE state = 'received' ORDER BY priority, received_at, id LIMIT ?`,
   );
-  const nextLlm = db.prepare<[], IncidentRow>(
-    `SELECT * FROM incidents WHERE state = 'diagnosing' AND llm_pending = 1
-     ORDER BY priority, received_at, id LIMIT 64`,
+  const nextLlm = db.prepare<[number], { id: number }>(
+    `SELECT id FROM incidents WHERE state = 'diagnosing' AND llm_pending = 1
+     ORDER BY priority, received_at, id LIMIT ?`,
   );
   const setState = db.prepare(
     'UPDATE incidents SET state = @state, updated_at = @now WHERE id = @id AND state = @from',
@@ -121,16 +122,16 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     indexNew: () => search.catchUp(),
 
     /** Incidents waiting for collection, best first, skipping those already being worked on. */
-    pendingCollection(exclude: ReadonlySet<number>, limit: number): IncidentRow[] {
+    pendingCollection(exclude: ReadonlySet<number>, limit: number): { id: number }[] {
       return nextReceived
-        .all()
+        .all(limit + exclude.size)
         .filter((r) => !exclude.has(r.id))
         .slice(0, limit);
     },
 
-    pendingLlm(exclude: ReadonlySet<number>, limit: number): IncidentRow[] {
+    pendingLlm(exclude: ReadonlySet<number>, limit: number): { id: number }[] {
       return nextLlm
-        .all()
+        .all(limit + exclude.size)
         .filter((r) => !exclude.has(r.id))
         .slice(0, limit);
     },

@@ -5,10 +5,18 @@ import { type Db, immediate } from './db.ts';
  * thread, not by the intake: indexing costs the webhook a millisecond per payload, while a search that
  * finds a new incident half a second later costs nobody anything.
  */
+/** Incidents indexed per write transaction: short, so the intake never waits long for the write lock. */
+const BATCH = 200;
+
 export function createSearchIndex(db: Db) {
-  const missing = db.prepare<[number, number], { id: number }>(
-    'SELECT id FROM incidents WHERE id > ? AND id NOT IN (SELECT rowid FROM incidents_fts) ORDER BY id LIMIT ?',
+  // Ids only grow, so a high-water mark finds the new ones; a row setDiagnosis already indexed is skipped.
+  // (A NOT IN over the FTS table's rowids would scan the whole index on every call.)
+  const after = db.prepare<[number, number], { id: number }>(
+    'SELECT id FROM incidents WHERE id > ? ORDER BY id LIMIT ?',
   );
+  const indexed = db
+    .prepare<[number], { one: number }>('SELECT 1 AS one FROM incidents_fts WHERE rowid = ?')
+    .pluck();
   const remove = db.prepare('DELETE FROM incidents_fts WHERE rowid = ?');
   const insert = db.prepare(`
     INSERT INTO incidents_fts (rowid, alertname, target, labels, annotations, diagnosis)
@@ -16,13 +24,16 @@ export function createSearchIndex(db: Db) {
   let indexedUpTo = 0;
 
   const addAll = immediate(db, (ids: number[]) => {
-    for (const id of ids) insert.run('', id);
+    for (const id of ids) if (!indexed.get(id)) insert.run('', id);
   });
 
   return {
-    /** Indexes incidents that arrived since the last call; returns how many. */
-    catchUp(limit = 5_000): number {
-      const ids = missing.all(indexedUpTo, limit).map((r) => r.id);
+    /**
+     * Indexes up to one batch of the incidents that arrived since the last call; returns how many it
+     * looked at (a full batch: call again, after letting others write).
+     */
+    catchUp(limit = BATCH): number {
+      const ids = after.all(indexedUpTo, limit).map((r) => r.id);
       if (!ids.length) return 0;
       addAll(ids);
       indexedUpTo = ids.at(-1)!;

@@ -3,7 +3,10 @@ import type { IncidentDetail } from '../../../shared/incident.ts';
 import type { Client } from '../client.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
 import { ExternalLink } from '../ui/ExternalLink.tsx';
-import { ago, safeHref } from '../ui/format.ts';
+import { ago, exact, safeHref } from '../ui/format.ts';
+
+/** Silence lengths offered with an ack (minutes); 0 acknowledges without a silence. */
+export const SILENCE_CHOICES = [0, 30, 60, 120, 240, 480, 1440] as const;
 
 /** Alertmanager's own view of the alert: its alerts page filtered on the alert's identifying labels. */
 export function alertmanagerUrl(d: IncidentDetail): string | null {
@@ -29,7 +32,12 @@ export function Actions({
   const { t, lang } = useI18n();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [silenceMinutes, setSilenceMinutes] = useState<number>(0);
+  // Why the ack made no silence (no Alertmanager known, none reachable): said, not thrown.
+  const [notice, setNotice] = useState<string | null>(null);
   const id = detail.id;
+  const silence = detail.silence;
+  const silenceActive = silence && !silence.expiredAt && Date.parse(silence.endsAt) > Date.now();
   const run = async (name: string, fn: () => Promise<unknown>) => {
     setBusy(name);
     setError(null);
@@ -52,11 +60,48 @@ export function Actions({
         type="button"
         className="primary"
         disabled={busy !== null || Boolean(detail.ackedAt)}
-        onClick={() => run(t('action.ack'), () => client.api.ackIncident({ id }))}
+        onClick={() =>
+          run(t('action.ack'), async () => {
+            setNotice(null);
+            const r = await client.api.ackIncident({ id, ...(silenceMinutes ? { silenceMinutes } : {}) });
+            setNotice(r.silenceError);
+          })
+        }
         data-action="ack"
       >
         {detail.ackedAt ? `✓ ${t('detail.acked', { ago: ago(detail.ackedAt, lang) })}` : t('action.ack')}
       </button>
+      {detail.ackedAt ? (
+        <button
+          type="button"
+          disabled={busy !== null}
+          onClick={() =>
+            run(t('action.unack'), async () => {
+              setNotice(null);
+              await client.api.unackIncident({ id });
+            })
+          }
+          data-action="unack"
+        >
+          {t('action.unack')}
+        </button>
+      ) : (
+        <select
+          aria-label={t('action.silenceFor')}
+          title={t('action.silenceFor')}
+          value={silenceMinutes}
+          onChange={(e) => setSilenceMinutes(Number(e.target.value))}
+          data-action="silence-minutes"
+        >
+          {SILENCE_CHOICES.map((m) => (
+            <option key={m} value={m}>
+              {m === 0
+                ? t('action.silenceNone')
+                : `${t('action.silenceFor')}: ${m < 60 ? t('action.minutes', { n: m }) : t('action.hours', { n: m / 60 })}`}
+            </option>
+          ))}
+        </select>
+      )}
       <button
         type="button"
         disabled={busy !== null || falsePositive}
@@ -88,6 +133,22 @@ export function Actions({
       {error ? (
         <p className="error" role="alert">
           {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="warning-text" role="status" data-silence-error="">
+          {notice}
+        </p>
+      ) : null}
+      {silence ? (
+        <p className="muted small silence-line" data-silence={silenceActive ? 'active' : 'expired'}>
+          {silence.expiredAt
+            ? t('action.silenceExpired', { id: silence.id.slice(0, 8), ago: ago(silence.expiredAt, lang) })
+            : t('action.silenced', {
+                am: silence.alertmanager,
+                until: exact(silence.endsAt),
+                id: silence.id.slice(0, 8),
+              })}
         </p>
       ) : null}
     </div>

@@ -8,17 +8,19 @@ import { Prose } from '../ui/Prose.tsx';
 import { Actions, Feedback } from './Actions.tsx';
 import { Deliveries } from './Deliveries.tsx';
 import { Diagnosis } from './Diagnosis.tsx';
+import { Proposals } from './Proposals.tsx';
 import { parseRef, type RefTarget, type TabId } from './refs.ts';
 import { Streaming } from './Streaming.tsx';
 import { AlertTab } from './tabs/AlertTab.tsx';
 import { DigestTab } from './tabs/DigestTab.tsx';
 import { EventsTab } from './tabs/EventsTab.tsx';
 import { LogsTab } from './tabs/LogsTab.tsx';
+import { MetricsTab } from './tabs/MetricsTab.tsx';
 import { NodeTab } from './tabs/NodeTab.tsx';
 import { StatusTab } from './tabs/StatusTab.tsx';
 import { WorkloadTab } from './tabs/WorkloadTab.tsx';
 
-const TABS: TabId[] = ['status', 'events', 'logs', 'workload', 'node', 'alert', 'digest'];
+const TABS: TabId[] = ['status', 'events', 'logs', 'metrics', 'workload', 'node', 'alert', 'digest'];
 
 /** One incident: the alert, the diagnosis (streaming while the LLM writes), the context tabs, actions. */
 export function IncidentView({
@@ -161,6 +163,7 @@ export function IncidentView({
           <p className="muted">{t('progress.noReport')}</p>
         ) : null}
         {detail.report ? <Feedback detail={detail} client={client} onDone={() => void load()} /> : null}
+        <Proposals detail={detail} client={client} onDone={() => void load()} />
         {detail.deliveries.length ? <Deliveries deliveries={detail.deliveries} /> : null}
 
         <div className="tabs" role="tablist">
@@ -195,6 +198,8 @@ export function IncidentView({
             <EventsTab ctx={ctx} />
           ) : tab === 'logs' ? (
             <LogsTab ctx={ctx} focus={focus?.log} />
+          ) : tab === 'metrics' ? (
+            <MetricsTab ctx={ctx} />
           ) : tab === 'workload' ? (
             <WorkloadTab ctx={ctx} />
           ) : tab === 'node' ? (

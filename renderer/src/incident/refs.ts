@@ -1,7 +1,7 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Finding } from '../../../shared/report.ts';
 
-export type TabId = 'status' | 'events' | 'logs' | 'workload' | 'node' | 'alert' | 'digest';
+export type TabId = 'status' | 'events' | 'logs' | 'metrics' | 'workload' | 'node' | 'alert' | 'digest';
 
 /** Where an evidence ref points: the tab, and the element there (its data-ref attribute). */
 export interface RefTarget {

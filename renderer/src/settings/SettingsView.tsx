@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { KubeContexts, OllamaCheck, SettingsView as Settings } from '../../../shared/settings.ts';
 import { useT } from '../i18n/index.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { AlertmanagersSection } from './AlertmanagersSection.tsx';
+import { PolicySection } from './PolicySection.tsx';
 import { Field, Section, type SectionProps } from './Section.tsx';
 
 function KubeSection(p: SectionProps) {
@@ -443,6 +445,8 @@ export function SettingsView({
         <LanguageSection {...p} />
         <ServerSection {...p} />
         <FeishuSection {...p} />
+        <AlertmanagersSection {...p} />
+        <PolicySection client={p.client} />
       </div>
     </main>
   );

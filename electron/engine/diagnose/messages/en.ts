@@ -257,6 +257,17 @@ export const en = {
       `Job ${p.job}: ${p.succeeded} pods succeeded, ${p.failed} failed, ${p.active} running${p.failing ? '; its work is not done, so whatever waits for it (a release, a report, a migration) is blocked' : ''}.`,
     modelSuggested: (p: P) => `(The model suggested ${p.category} at ${p.confidence}%: ${p.explanation})`,
   },
+  /** Why a remediation action is proposed, and why one the model proposed was dropped. */
+  proposal: {
+    restartPod: (p: P) =>
+      `restart pod ${p.pod} (OOMKilled ${p.restarts} times; ${p.ready} other ${p.ready === 1 ? 'replica' : 'replicas'} ready)`,
+    rollback: (p: P) =>
+      `roll back deployment ${p.deployment} to revision ${p.revision} (the pods of revision ${p.current} fail: ${p.reasons}; revision ${p.revision} was healthy)`,
+    llm: (p: P) => `proposed by the model (${p.category}, ${p.confidence}% confidence)`,
+    invalid: (p: P) => `not one of the four action types (${p.error})`,
+    notInContext: (p: P) => `${p.what} is not in the collected context`,
+    noPrevious: (p: P) => `deployment ${p.deployment} has no previous revision in the collected context`,
+  },
   /** Told to the model: the language the human-readable fields must be written in. */
   llmLanguage: 'Write explanation, impact, step titles and prevention in English.',
 };

@@ -236,6 +236,15 @@ export const zh: Messages = {
       `Job ${p.job}：${p.succeeded} 个 Pod 成功，${p.failed} 个失败，${p.active} 个运行中${p.failing ? '；任务没有完成，依赖它的工作（发布、报表、数据迁移）会被阻塞' : ''}。`,
     modelSuggested: (p: P) => `（模型给出的判断是 ${p.category}，置信度 ${p.confidence}%：${p.explanation}）`,
   },
+  proposal: {
+    restartPod: (p: P) => `重启 Pod ${p.pod}（已 OOMKilled ${p.restarts} 次；其他 ${p.ready} 个副本就绪）`,
+    rollback: (p: P) =>
+      `将 Deployment ${p.deployment} 回滚到修订版本 ${p.revision}（修订版本 ${p.current} 的 Pod 失败：${p.reasons}；修订版本 ${p.revision} 运行正常）`,
+    llm: (p: P) => `由模型提出（${p.category}，置信度 ${p.confidence}%）`,
+    invalid: (p: P) => `不属于四种可执行的操作类型（${p.error}）`,
+    notInContext: (p: P) => `收集到的上下文中没有 ${p.what}`,
+    noPrevious: (p: P) => `收集到的上下文中没有 Deployment ${p.deployment} 的上一个修订版本`,
+  },
   llmLanguage:
     '请用简体中文撰写 explanation、impact、步骤标题（title）和 prevention；命令、资源名称和日志原文保持不变。',
 };

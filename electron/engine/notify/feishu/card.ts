@@ -1,5 +1,6 @@
 import type { DeliveryKind } from '../../../../shared/delivery.ts';
 import type { IncidentDetail } from '../../../../shared/incident.ts';
+import { describeSeries } from '../../../../shared/metrics.ts';
 
 /**
  * The interactive card (JSON 1.0: accepted by every custom bot and every client) for one incident:
@@ -19,6 +20,7 @@ const LABELS = {
     diagnosis: 'Diagnosis',
     confidence: 'confidence',
     steps: 'Immediate steps',
+    metrics: 'Metrics',
     resolvedAfter: (d: string) => `Resolved after ${d}`,
     updated: 'Updated diagnosis',
     was: (c: string) => `was ${c}`,
@@ -39,6 +41,7 @@ const LABELS = {
     diagnosis: '诊断',
     confidence: '置信度',
     steps: '立即处理步骤',
+    metrics: '指标',
     resolvedAfter: (d: string) => `已恢复，持续 ${d}`,
     updated: '诊断已更新',
     was: (c: string) => `原为 ${c}`,
@@ -155,6 +158,16 @@ function elements(
           .slice(0, t.evidence)
           .map((e) => `- ${plain(e.slice(0, 300))}`)
           .join('\n'),
+      });
+    }
+    const metrics = d.context?.metrics?.series ?? [];
+    if (t.evidence && metrics.length) {
+      out.push({
+        tag: 'markdown',
+        content: `**${l.metrics}**\n${metrics
+          .slice(0, 4)
+          .map((m) => `- ${plain(describeSeries(m))}`)
+          .join('\n')}`,
       });
     }
     if (t.steps && r.steps.length) {

@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import { type ActionRecord, actionCommand } from '../../../shared/action.ts';
+import type { IncidentDetail } from '../../../shared/incident.ts';
+import { auditHash } from '../../../shared/routes.ts';
+import type { Client } from '../client.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { CopyButton } from '../ui/CopyButton.tsx';
+import { ago } from '../ui/format.ts';
+import { Prose } from '../ui/Prose.tsx';
+
+function ActionItem({ a, client, onDone }: { a: ActionRecord; client: Client; onDone(): void }) {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const decide = async (name: string, fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      onDone();
+    } catch (err) {
+      setError(t('act.failed', { action: name, error: (err as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const command = actionCommand(a.action);
+  return (
+    <li className={`proposal proposal-${a.state}`} data-action-id={a.id} data-action-state={a.state}>
+      <div className="proposal-head">
+        <span className="proposal-reason">
+          <Prose text={a.reason} />
+        </span>
+        <span className={`badge act-state act-${a.state}`}>{t(`act.state.${a.state}`)}</span>
+      </div>
+      <div className="proposal-meta muted small">
+        {t(`act.source.${a.source}`)} · {t('act.mode', { mode: a.mode })}
+        {a.decidedBy ? ` · ${t('act.decidedBy', { by: a.decidedBy })}` : ''}
+        {a.decidedAt ? ` · ${ago(a.decidedAt, lang)}` : ''}
+      </div>
+      {a.stateReason ? (
+        <p className={a.state === 'failed' || a.state === 'refused' ? 'error' : 'muted'}>
+          {t('act.why', { reason: a.stateReason })}
+        </p>
+      ) : null}
+      {a.dryRun ? <p className="muted small">{t('act.dryRun', { text: a.dryRun })}</p> : null}
+      {a.outcome ? (
+        <p className={a.state === 'done' ? 'ok' : 'muted'}>{t('act.outcome', { text: a.outcome })}</p>
+      ) : null}
+      {a.state === 'suggested' ? (
+        <div className="command">
+          <span className="muted small">{t('act.manual')}</span> <code>{command}</code>
+          {command.includes('<') ? null : <CopyButton text={command} label={command} />}
+        </div>
+      ) : null}
+      {a.state === 'pending' ? (
+        <div className="proposal-buttons">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            data-action="approve"
+            onClick={() => decide(t('act.approve'), () => client.api.approveAction({ id: a.id }))}
+          >
+            {busy ? t('act.busy') : t('act.approve')}
+          </button>
+          <button
+            type="button"
+            disabled={busy}
+            data-action="reject"
+            onClick={() => decide(t('act.reject'), () => client.api.rejectAction({ id: a.id }))}
+          >
+            {t('act.reject')}
+          </button>
+          <span className="muted small">{t('act.note.approve')}</span>
+        </div>
+      ) : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+/** The report's proposed first aid: its mode under the policy, what happened, and Approve / Reject. */
+export function Proposals({
+  detail,
+  client,
+  onDone,
+}: {
+  detail: IncidentDetail;
+  client: Client;
+  onDone(): void;
+}) {
+  const { t } = useI18n();
+  const dropped = detail.report?.droppedActions ?? [];
+  if (!detail.actions.length && !dropped.length) return null;
+  return (
+    <section className="card proposals" aria-label={t('act.title')} data-proposals={detail.actions.length}>
+      <h3>{t('act.title')}</h3>
+      <ul>
+        {detail.actions.map((a) => (
+          <ActionItem key={a.id} a={a} client={client} onDone={onDone} />
+        ))}
+      </ul>
+      {dropped.length ? (
+        <details className="dropped">
+          <summary className="muted small">{t('act.dropped', { n: dropped.length })}</summary>
+          <ul>
+            {dropped.map((d) => (
+              <li key={`${d.action}:${d.reason}`} className="small">
+                <code>{d.action}</code> — {d.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <a className="small" href={auditHash(detail.id)}>
+        {t('act.auditLink')} →
+      </a>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * Soak: steady alerts for 30 minutes (SOAK_MINUTES), run with `npm run bench:soak` — not in CI.
+ *
+ * Every 2 s a payload of 5 new alerts for the pods of the stand-in cluster, and the alerts of a minute
+ * ago resolved; the engine collects, diagnoses with the stand-in LLM and mirrors nothing. Each minute
+ * it prints the engine's RSS, open file descriptors, webhook latency and how far analysis lags. At the
+ * end it checks the targets: RSS growth ≤ 10 % (from minute 3, after warm-up, to the last minute), no
+ * file-descriptor growth, and no slowdown (last minute's p50 latency within 1.5× of minute 3's).
+ */
+import { loadScenario } from '../fixtures/scenarios/index.ts';
+import { spawnServe } from '../helpers/cli-process.ts';
+import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
+import { amPayload } from '../helpers/payload.ts';
+import {
+  engineStatus,
+  machine,
+  percentile,
+  postWebhook,
+  processMemory,
+  sleep,
+  startFakes,
+} from './harness.ts';
+
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
+const EVERY_MS = 2_000;
+const PER_PAYLOAD = 5;
+const SCENARIO = 'crashloop-go-panic';
+
+interface Minute {
+  minute: number;
+  rssMb: number;
+  fds: number;
+  p50: number;
+  p99: number;
+  backlog: number;
+}
+
+const s = loadScenario(SCENARIO);
+const fakes = await startFakes(SCENARIO, { tokenMs: 5 });
+const app = await spawnServe([
+  '--data-dir',
+  tempDir('soak-'),
+  '--kubeconfig',
+  fakes.kubeconfig,
+  '--ollama-host',
+  fakes.ollama,
+  '--token',
+  TEST_TOKEN,
+]);
+console.log(
+  `Oncall Scout soak — ${machine()}; ${MINUTES} min, ${PER_PAYLOAD} alerts every ${EVERY_MS / 1000} s`,
+);
+console.log('| minute | RSS MB | fds | webhook p50 | webhook p99 | analysis backlog |');
+console.log('| -----: | -----: | --: | ----------: | ----------: | ---------------: |');
+
+const minutes: Minute[] = [];
+let n = 0;
+const firing: { labels: Record<string, string>; startsAt: string; sentAt: number }[] = [];
+try {
+  const t0 = Date.now();
+  for (let m = 1; m <= MINUTES; m++) {
+    const lat: number[] = [];
+    while (Date.now() < t0 + m * 60_000) {
+      const tick = Date.now();
+      const fresh = Array.from({ length: PER_PAYLOAD }, () => ({
+        labels: { ...s.alert.labels, soak: String(n++) },
+        startsAt: new Date().toISOString(),
+        sentAt: tick,
+      }));
+      // The alerts of a minute ago are over: resolve them in the same payload, as Alertmanager would.
+      const over = firing.filter((a) => tick - a.sentAt > 60_000);
+      firing.splice(0, over.length);
+      firing.push(...fresh);
+      const body = amPayload([
+        ...fresh.map((a) => ({ labels: a.labels, startsAt: a.startsAt })),
+        ...over.map((a) => ({
+          labels: a.labels,
+          startsAt: a.startsAt,
+          status: 'resolved' as const,
+          endsAt: new Date().toISOString(),
+        })),
+      ]);
+      lat.push(await postWebhook(app.url, JSON.stringify(body)));
+      await sleep(Math.max(0, tick + EVERY_MS - Date.now()));
+    }
+    const mem = processMemory(app.proc.pid!);
+    const q = (await engineStatus(app.url)).queue;
+    const row = {
+      minute: m,
+      rssMb: mem.rssMb,
+      fds: mem.fds,
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      backlog: q.waiting + q.collecting + q.diagnosing,
+    };
+    minutes.push(row);
+    console.log(
+      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.backlog} |`,
+    );
+  }
+} finally {
+  await app.stop();
+  await fakes.stop();
+}
+
+const base = minutes[Math.min(2, minutes.length - 1)]!;
+const last = minutes.at(-1)!;
+const growth = ((last.rssMb - base.rssMb) / base.rssMb) * 100;
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+console.log(
+  `\nRSS ${base.rssMb.toFixed(0)} → ${last.rssMb.toFixed(0)} MB (${growth.toFixed(1)} %, target ≤ 10 %): ${verdict(growth <= 10)}`,
+);
+console.log(`file descriptors ${base.fds} → ${last.fds}: ${verdict(last.fds <= base.fds + 2)}`);
+console.log(
+  `webhook p50 ${base.p50.toFixed(1)} → ${last.p50.toFixed(1)} ms: ${verdict(last.p50 <= base.p50 * 1.5 + 1)}`,
+);
+console.log(`analysis backlog at the end: ${last.backlog}: ${verdict(last.backlog < 20)}`);

@@ -1,0 +1,251 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectMetrics } from '../../electron/engine/collect/metrics/index.ts';
+import { bracketsBalanced, splitThreshold } from '../../electron/engine/collect/metrics/promql.ts';
+import { describeSeries } from '../../electron/engine/collect/metrics/summary.ts';
+import { waitFor } from '../helpers/http.ts';
+import { freePort } from '../helpers/ports.ts';
+import { type RealPrometheus, startPrometheus, startRampExporter } from '../helpers/prometheus.ts';
+
+let prom: RealPrometheus;
+let exporter: Awaited<ReturnType<typeof startRampExporter>>;
+const target = { kind: 'pod' as const, name: 'checkout-0', namespace: 'shop', container: 'app' };
+const opts = { windowMinutes: 1, timeoutMs: 2_000 };
+const graph = (base: string, expr: string) => `${base}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;
+
+beforeAll(async () => {
+  exporter = await startRampExporter(10);
+  prom = await startPrometheus(exporter.url);
+  // Enough samples for a ramp through the threshold of 100 (reached after ~10 s).
+  await waitFor(
+    async () => {
+      const r = await fetch(`${prom.url}/api/v1/query?query=demo_queue_depth`).then(
+        (x) => x.json() as Promise<{ data: { result: Array<{ value: [number, string] }> } }>,
+      );
+      return Number(r.data.result[0]?.value[1] ?? 0) > 160;
+    },
+    40_000,
+    'the ramp to pass the threshold',
+  );
+}, 60_000);
+afterAll(async () => {
+  await prom?.close();
+  await exporter?.close();
+});
+
+/** A server for the ways a Prometheus can fail, counting what it was asked. */
+async function impostor(handler: http.RequestListener) {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url ?? '');
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    close() {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('PromQL, just enough', () => {
+  it('splits a trailing comparison into the value to plot and the threshold', () => {
+    expect(splitThreshold('demo_queue_depth > 100')).toEqual({
+      query: 'demo_queue_depth',
+      threshold: { op: '>', value: 100 },
+    });
+    expect(splitThreshold('sum(rate(x{a=">"}[5m])) / sum(rate(y[5m])) > (25 / 100)')).toMatchObject({
+      threshold: { op: '>', value: 0.25 },
+    });
+    expect(splitThreshold('kube_node_status_condition{condition="Ready",status="true"} == 0')).toMatchObject({
+      threshold: { op: '==', value: 0 },
+    });
+    expect(splitThreshold('a > b')).toEqual({ query: 'a > b' });
+    expect(bracketsBalanced('sum(rate(x[5m])')).toBe(false);
+    expect(bracketsBalanced('sum(rate(x{a="(("}[5m]))')).toBe(true);
+  });
+});
+
+describe('metrics from the real Prometheus', () => {
+  it("summarises the alert's own expression — the ramp and when it crossed the threshold — and the pod's memory against its limit", async () => {
+    const r = await collectMetrics(
+      { generatorURL: graph(prom.url, 'demo_queue_depth > 100'), startsAt: new Date().toISOString() },
+      target,
+      opts,
+      undefined,
+    );
+    expect(r.gaps).toEqual([]);
+    expect(r.metrics!.source).toContain("(the alert's generatorURL)");
+    const expr = r.metrics!.series.find((s) => s.name === 'alert expression')!;
+    expect(expr.query).toBe('demo_queue_depth');
+    expect(expr.threshold).toEqual({ op: '>', value: 100, label: 'threshold' });
+    expect(expr.summary.start).toBeLessThan(100);
+    expect(expr.summary.max).toBeGreaterThan(150);
+    expect(expr.summary.trend).toBe('rising');
+    expect(expr.summary.firstCrossing).toBeGreaterThan(r.metrics!.from);
+    expect(describeSeries(expr)).toMatch(
+      /^alert expression: start .*, peak .*, now .*, rising \(\+.*\/min\), crossed threshold > 100 at \d\d:\d\d$/,
+    );
+    const mem = r.metrics!.series.find((s) => s.name === 'memory working set app')!;
+    expect(mem).toMatchObject({ unit: 'bytes', threshold: { label: 'limit', value: 1073741824 } });
+    expect(describeSeries(mem)).toMatch(/^memory working set app: start \d+\.\d MiB, .*limit >= 1\.0 GiB/);
+    expect(r.metrics!.series.find((s) => s.name === 'restarts app')?.summary.last).toBe(3);
+  });
+
+  it('a configured Prometheus is used when the generatorURL host does not answer', async () => {
+    const r = await collectMetrics(
+      {
+        generatorURL: graph(`http://127.0.0.1:${await freePort()}`, 'demo_queue_depth > 100'),
+        startsAt: new Date().toISOString(),
+      },
+      target,
+      { ...opts, url: prom.url },
+      undefined,
+    );
+    expect(r.metrics?.source).toBe(`${prom.url} (configured)`);
+  });
+
+  it('an expression that fails to parse is a gap that quotes Prometheus; the resource series still come', async () => {
+    const r = await collectMetrics(
+      { generatorURL: graph(prom.url, 'demo_queue_depth + on('), startsAt: new Date().toISOString() },
+      target,
+      opts,
+      undefined,
+    );
+    expect(r.gaps).toContainEqual(
+      expect.objectContaining({ reason: expect.stringMatching(/unbalanced brackets/) }),
+    );
+    const bad = await collectMetrics(
+      { generatorURL: graph(prom.url, 'demo_queue_depth >> 1'), startsAt: new Date().toISOString() },
+      target,
+      opts,
+      undefined,
+    );
+    expect(bad.gaps).toContainEqual(
+      expect.objectContaining({
+        what: 'alert expression',
+        reason: expect.stringMatching(/refused the query \(bad_data: .*parse error/),
+      }),
+    );
+    expect(bad.metrics?.series.some((s) => s.name.startsWith('memory'))).toBe(true);
+  });
+});
+
+describe('when Prometheus is not there, or not Prometheus', () => {
+  it('down, slow, HTML login page: a clear gap each, never a crash', async () => {
+    const slow = await impostor(() => {});
+    const login = await impostor((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body><form action="/oauth2/sign_in">Sign in</form></body></html>');
+    });
+    try {
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const down = await collectMetrics(
+        { generatorURL: graph(closed, 'x > 1'), startsAt: new Date().toISOString() },
+        target,
+        opts,
+        undefined,
+      );
+      expect(down.gaps).toContainEqual(
+        expect.objectContaining({
+          what: 'metrics',
+          reason: expect.stringMatching(/no Prometheus answered .*not reachable \(ECONNREFUSED\)/),
+          fix: expect.stringMatching(/--prometheus URL/),
+        }),
+      );
+      const hung = await collectMetrics(
+        { generatorURL: graph(slow.url, 'x > 1'), startsAt: new Date().toISOString() },
+        target,
+        { ...opts, timeoutMs: 300 },
+        undefined,
+      );
+      expect(hung.gaps[0]!.reason).toMatch(/no answer in 0.3 s/);
+      const html = await collectMetrics(
+        { generatorURL: graph(login.url, 'x > 1'), startsAt: new Date().toISOString() },
+        target,
+        opts,
+        undefined,
+      );
+      expect(html.gaps[0]!.reason).toMatch(/answered HTML .*login page/);
+    } finally {
+      await slow.close();
+      await login.close();
+    }
+  });
+
+  it('a generatorURL that is not a Prometheus graph URL is explained, and no host is asked that nobody named', async () => {
+    const grafana = await impostor((_q, res) => res.end('{}'));
+    try {
+      const r = await collectMetrics(
+        { generatorURL: `${grafana.url}/d/abc/dashboard?orgId=1`, startsAt: new Date().toISOString() },
+        target,
+        opts,
+        undefined,
+      );
+      expect(r.gaps[0]).toMatchObject({
+        what: "the alert's expression",
+        reason: expect.stringMatching(/not a Prometheus graph URL/),
+      });
+      expect(r.metrics).toBeUndefined();
+      expect(grafana.requests).toEqual([]);
+      const unbalanced = await collectMetrics(
+        { generatorURL: graph(grafana.url, 'sum(rate(x[5m])'), startsAt: new Date().toISOString() },
+        { kind: 'node', name: 'n1' },
+        opts,
+        undefined,
+      );
+      expect(unbalanced.gaps[0]!.reason).toMatch(/unbalanced brackets/);
+      expect(grafana.requests).toEqual([]);
+    } finally {
+      await grafana.close();
+    }
+  });
+});
+
+describe('metrics in the incident', () => {
+  it('an alert whose generatorURL points at Prometheus gets the ramp and the crossing in its context, its prompt and its Feishu card', async () => {
+    const { testEngine } = await import('../helpers/engine.ts');
+    const { parseWebhook } = await import('../../electron/engine/intake/webhook.ts');
+    const { amPayload } = await import('../helpers/payload.ts');
+    const { buildCard } = await import('../../electron/engine/notify/feishu/card.ts');
+    const engine = testEngine({ metricsWindowMinutes: 5 });
+    await engine.pipeline.start();
+    try {
+      const payload = amPayload([
+        {
+          labels: {
+            alertname: 'QueueTooDeep',
+            namespace: 'shop',
+            pod: 'checkout-0',
+            container: 'app',
+            severity: 'warning',
+          },
+          startsAt: new Date().toISOString(),
+        },
+      ]);
+      (payload.alerts[0] as { generatorURL: string }).generatorURL = graph(
+        prom.url,
+        'demo_queue_depth > 100',
+      );
+      const [id] = engine.ingest(parseWebhook(payload), 'webhook').created;
+      const d = await waitFor(() => {
+        const x = engine.queries.detail(id!);
+        return x?.state === 'ready' ? x : null;
+      }, 20_000);
+      const expr = d.context!.metrics!.series.find((s) => s.name === 'alert expression')!;
+      expect(expr.summary.firstCrossing).toBeDefined();
+      expect(d.context!.digest).toMatch(
+        /## Metrics[\s\S]*alert expression: start .* rising .* crossed threshold > 100 at/,
+      );
+      const card = JSON.stringify(buildCard('new', d, { lang: 'en' }));
+      expect(card).toMatch(/\*\*Metrics\*\*\\n- alert expression: start/);
+    } finally {
+      await engine.close();
+    }
+  }, 40_000);
+});
