@@ -48,9 +48,11 @@ export function loadStorm(kube: FakeKube, s: Scenario, namespaces: number, pods:
     for (let p = 0; p < pods; p++) {
       const name = stormPod(p);
       const meta = pod!.metadata as Record<string, unknown>;
+      const spec = (pod as { spec?: Record<string, unknown> }).spec;
       kube.upsert({
         ...pod!,
         metadata: { ...meta, name, uid: `${ns}-${name}`, resourceVersion: undefined },
+        spec: { ...spec, nodeName: `${nodeName}-s${Math.floor((n * pods + p) / PODS_PER_NODE)}` },
       } as KubeObject);
       kube.setLogs(`${ns}/${name}/order-router`, current);
       kube.setLogs(`${ns}/${name}/order-router/previous`, previous);

@@ -5,8 +5,7 @@
  * own error texts, metrics.k8s.io, SelfSubject*Reviews, and real `Status` errors. JSON only.
  *
  * Deliberately missing: writes other than those below (recorded, then answered 405), `watch` (405),
- * protobuf, server-side apply, paging (`limit` is ignored, so a list always fits in one page and
- * `continue` never appears).
+ * protobuf, server-side apply. Lists are paged with `limit` and `continue` (pageOf).
  *
  * Writes: the few a remediation makes, each recorded — the Eviction subresource (PodDisruptionBudgets
  * enforced with the real 429), DELETE of a pod, PATCH of Deployments/StatefulSets/DaemonSets in the
@@ -1331,16 +1330,17 @@ class FakeKubeServer {
     const labels = parseLabelSelector(query.labelSelector ?? '');
     const fields = parseFieldSelector(query.fieldSelector ?? '');
     checkFieldLabels(def, fields);
-    const items = this.store
+    const all = this.store
       .list(def, req.namespace)
       .map((obj) => present(def, obj))
       .filter((obj) => labelsMatch(labels, obj.metadata.labels ?? {}) && fieldsMatch(fields, obj));
     const resourceVersion = def.group === METRICS_GROUP ? undefined : this.store.resourceVersion;
-    if (table) return tableReply(def, items, query, table, resourceVersion);
+    const { items, more } = pageOf(all, query);
+    if (table) return tableReply(def, items, query, table, resourceVersion, more);
     return json({
       kind: `${def.kind}List`,
       apiVersion: groupVersion(def),
-      metadata: resourceVersion ? { resourceVersion } : {},
+      metadata: { ...(resourceVersion ? { resourceVersion } : {}), ...more },
       // Typed lists from the real server carry no kind/apiVersion on their items.
       items: items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest),
     });
@@ -1790,13 +1790,47 @@ function tableReply(
   query: Record<string, string>,
   apiVersion: string,
   resourceVersion: string | undefined,
+  more: ListMore = {},
 ): Reply {
   const table = renderTable(def.plural, items, {
     apiVersion,
     includeObject: includeObject(query),
     resourceVersion,
   });
+  (table as { metadata: Record<string, unknown> }).metadata = {
+    ...(table as { metadata?: Record<string, unknown> }).metadata,
+    ...more,
+  };
   return { code: 200, body: table, contentType: tableContentType(apiVersion) };
+}
+
+type ListMore = { continue?: string; remainingItemCount?: number };
+
+/**
+ * Chunked lists (`limit` and `continue`), as the real server pages them: a page of at most `limit`
+ * items, and while more remain an opaque continue token and the count of the rest.
+ */
+function pageOf(all: KubeObject[], query: Record<string, string>): { items: KubeObject[]; more: ListMore } {
+  let offset = 0;
+  if (query.continue) {
+    try {
+      offset = (JSON.parse(Buffer.from(query.continue, 'base64url').toString()) as { o: number }).o;
+      if (!Number.isInteger(offset) || offset < 0) throw new Error('bad offset');
+    } catch {
+      throw new BadRequest('continue key is not valid: illegal base64 data');
+    }
+  }
+  const limit = Number(query.limit ?? 0);
+  if (!(limit > 0)) return { items: all.slice(offset), more: {} };
+  const end = offset + limit;
+  if (end >= all.length) return { items: all.slice(offset), more: {} };
+  return {
+    items: all.slice(offset, end),
+    more: {
+      continue: Buffer.from(JSON.stringify({ o: end })).toString('base64url'),
+      remainingItemCount: all.length - end,
+    },
+  };
 }
 
 /** The object as this endpoint's group/version shows it. */

@@ -7,7 +7,7 @@ import { collect, DEFAULT_COLLECT } from '../../electron/engine/collect/index.ts
 import { createKubeProvider, type KubeProvider } from '../../electron/engine/collect/kube.ts';
 import { targetFromLabels } from '../../electron/engine/collect/target.ts';
 import type { Context } from '../../shared/context.ts';
-import type { FakeKube } from '../fakes/kube-apiserver.ts';
+import type { FakeKube, KubeObject } from '../fakes/kube-apiserver.ts';
 import { loadScenarios, type Scenario } from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 
@@ -211,5 +211,38 @@ current-context: x
     expect(ctx.gaps.length).toBeGreaterThan(0);
     expect(ctx.gaps[0]!.reason).toMatch(/credential plugin `\/bin\/false` failed/);
     expect(ctx.gaps[0]!.fix).toMatch(/credential plugin by hand/);
+  });
+});
+
+describe('a list too long to hold', () => {
+  it('a node with 700 pods on it: the first 500 are read, and the report says the rest were not', async () => {
+    const node = 'node-overfull';
+    kube.upsert({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: node },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True' }],
+        allocatable: { cpu: '64', memory: '256Gi' },
+      },
+    } as KubeObject);
+    for (let i = 0; i < 700; i++) {
+      kube.upsert({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `filler-${i}`, namespace: 'filler', uid: `filler-${i}` },
+        spec: { nodeName: node, containers: [{ name: 'c', image: 'busybox' }] },
+        status: { phase: 'Running' },
+      } as KubeObject);
+    }
+    const ctx = await collect({ kind: 'node', name: node }, provider);
+    expect(ctx.nodes[0]?.name).toBe(node);
+    expect(ctx.gaps).toEqual([
+      { what: `pods on node ${node}`, reason: 'only the first 500 were read (200 more)' },
+    ]);
+    const lists = kube.requests.filter(
+      (r) => r.path === '/api/v1/pods' && r.query.fieldSelector === `spec.nodeName=${node}`,
+    );
+    expect(lists.map((r) => r.query.limit)).toEqual(['500']);
   });
 });

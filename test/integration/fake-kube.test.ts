@@ -740,6 +740,28 @@ describe('fake kube-apiserver with the real kubectl', () => {
     ]);
   });
 
+  it('pages long lists the way the real server does: kubectl reads 1,200 pods in chunks of 500', async () => {
+    const ns = 'paged';
+    for (let i = 0; i < 1_200; i++) {
+      kube.upsert({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `p-${String(i).padStart(4, '0')}`, namespace: ns, labels: { app: 'paged' } },
+        spec: { containers: [{ name: 'c', image: 'busybox' }] },
+        status: { phase: 'Running' },
+      } as KubeObject);
+    }
+    const from = kube.requests.length;
+    const out = await kubectl('get', 'pods', '-n', ns, '-o', 'name');
+    expect(out.code, out.stderr).toBe(0);
+    const names = out.stdout.trim().split('\n');
+    expect(names).toHaveLength(1_200);
+    expect(new Set(names).size).toBe(1_200);
+    const lists = kube.requests.slice(from).filter((r) => r.path === `/api/v1/namespaces/${ns}/pods`);
+    expect(lists.map((r) => r.query.limit)).toEqual(['500', '500', '500']);
+    expect(lists.filter((r) => r.query.continue)).toHaveLength(2);
+  });
+
   it('kubectl reports NotFound and Forbidden the way it does against a cluster', async () => {
     const missing = await kubectl('get', 'pod', 'nope', '-n', NS);
     expect(missing.stderr.trim()).toBe('Error from server (NotFound): pods "nope" not found');

@@ -3,7 +3,7 @@ import type { EventInfo, NodeInfo } from '../../../shared/context.ts';
 import { clean, eventInfo, iso } from './convert.ts';
 import { addQuantity, formatQuantity } from './quantity.ts';
 import { withSignal } from './read.ts';
-import type { Reader } from './reader.ts';
+import { POD_LIST_LIMIT, type Reader } from './reader.ts';
 import { isUnhealthy } from './selectors.ts';
 
 export function nodeInfo(node: k8s.V1Node, pods: k8s.V1Pod[]): NodeInfo {
@@ -51,8 +51,8 @@ export interface NodeEvidence {
 export async function readNode(r: Reader, name: string): Promise<NodeEvidence> {
   const [node, pods, events] = await Promise.all([
     r.get(`node ${name}`, (s) => r.kube.core.readNode({ name }, withSignal(s))),
-    r.get(`pods on node ${name}`, (s) =>
-      r.kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }, withSignal(s)),
+    r.list(`pods on node ${name}`, POD_LIST_LIMIT, (s, limit) =>
+      r.kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, limit }, withSignal(s)),
     ),
     r.get(`events of node ${name}`, (s) =>
       r.kube.core.listEventForAllNamespaces(

@@ -2,6 +2,9 @@ import type { Gap } from '../../../shared/context.ts';
 import type { KubeClients } from './kube.ts';
 import { read } from './read.ts';
 
+/** Pods read by one list (kubectl's chunk size); a node holds at most 110 by default. */
+export const POD_LIST_LIMIT = 500;
+
 /**
  * One collection's access to the cluster: every read has the per-read timeout and the collection's
  * deadline, and a failure becomes a gap in the context instead of an exception. Reads are shared with
@@ -25,6 +28,26 @@ export class Reader {
     const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
     if (r.gap) this.gaps.push(r.gap);
     return r.value;
+  }
+
+  /**
+   * A list read of at most `limit` items (the server pages the rest away): a namespace or a node with
+   * thousands of pods must not cost the collection its memory. A cut list is a gap the report mentions.
+   */
+  async list<T extends { items: unknown[]; metadata?: { _continue?: string; remainingItemCount?: number } }>(
+    what: string,
+    limit: number,
+    fn: (signal: AbortSignal, limit: number) => Promise<T>,
+  ): Promise<T | undefined> {
+    const list = await this.get(what, (s) => fn(s, limit));
+    if (list?.metadata?._continue) {
+      const rest = list.metadata.remainingItemCount;
+      this.gaps.push({
+        what,
+        reason: `only the first ${limit} were read${rest ? ` (${rest} more)` : ''}`,
+      });
+    }
+    return list;
   }
 
   /** A read of something that may legitimately be absent (metrics-server, endpoints): no gap. */

@@ -5,7 +5,7 @@ import { investigatePods, pvcEvents, pvcInfo, siblingSummaries } from './investi
 import { readNode } from './nodes.ts';
 import { type LogLimits, readPod } from './pods.ts';
 import { withSignal } from './read.ts';
-import type { Reader } from './reader.ts';
+import { POD_LIST_LIMIT, type Reader } from './reader.ts';
 import { isUnhealthy, mapSelector } from './selectors.ts';
 import { readWorkload, type Workload, type WorkloadKind, workloadSelector } from './workloads.ts';
 
@@ -17,8 +17,8 @@ type Flow = (
 ) => Promise<void>;
 
 async function listPods(r: Reader, namespace: string, labelSelector: string | undefined, what: string) {
-  const list = await r.get(what, (s) =>
-    r.kube.core.listNamespacedPod({ namespace, labelSelector }, withSignal(s)),
+  const list = await r.list(what, POD_LIST_LIMIT, (s, limit) =>
+    r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
   );
   return list?.items ?? [];
 }

@@ -2,7 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import type { EventInfo, WorkloadInfo } from '../../../shared/context.ts';
 import { clean, eventInfo, iso } from './convert.ts';
 import { withSignal } from './read.ts';
-import type { Reader } from './reader.ts';
+import { POD_LIST_LIMIT, type Reader } from './reader.ts';
 import { selectorString } from './selectors.ts';
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
@@ -179,7 +179,9 @@ function workloadEvents(r: Reader, kind: string, namespace: string, name: string
 }
 
 function listPods(r: Reader, namespace: string, labelSelector: string | undefined, what: string) {
-  return r.get(what, (s) => r.kube.core.listNamespacedPod({ namespace, labelSelector }, withSignal(s)));
+  return r.list(what, POD_LIST_LIMIT, (s, limit) =>
+    r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
+  );
 }
 
 /** A ReplicaSet's selector is its Deployment's plus pod-template-hash; without the hash it selects them all. */
