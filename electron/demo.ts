@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ollama } from 'ollama';
 import { startFakeKube } from '../test/fakes/kube-apiserver.ts';
-import { loadScenario, type Scenario, scenarioPayload } from '../test/fixtures/scenarios/index.ts';
+import {
+  loadScenario,
+  SCENARIO_CLUSTERS,
+  type Scenario,
+  scenarioPayload,
+} from '../test/fixtures/scenarios/index.ts';
 import { type Running, startServe } from './cli.ts';
 import type { EngineConfig } from './engine/config.ts';
 
@@ -50,7 +55,7 @@ export async function startDemo<F extends Record<string, unknown>>(
     logs: Object.assign({}, ...scenarios.map((s) => s.logs)),
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oncall-scout-demo-'));
-  const kubeconfig = kube.writeKubeconfig(dir, { context: 'demo' });
+  const kubeconfig = kube.writeKubeconfig(dir, { context: 'demo', aliases: SCENARIO_CLUSTERS });
   const base = configFromFlags(flags);
   const config: EngineConfig = {
     ...base,

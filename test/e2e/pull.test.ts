@@ -3,6 +3,7 @@ import type { Engine } from '../../electron/engine/engine.ts';
 import type { SilenceInfo, SourceStatus } from '../../shared/alertmanager.ts';
 import type { IncidentDetail, IncidentSummary } from '../../shared/incident.ts';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver.ts';
+import { SCENARIO_CLUSTERS } from '../fixtures/scenarios/index.ts';
 import { type RealAlertmanager, startAlertmanager } from '../helpers/alertmanager.ts';
 import { TEST_TOKEN, tempDir, testEngine } from '../helpers/engine.ts';
 import { startFlakyProxy } from '../helpers/flaky-proxy.ts';
@@ -276,7 +277,10 @@ describe('push and pull together, by URL and through the service proxy', () => {
       token: 'kube-token-123',
     });
     closers.push(() => kube.close());
-    const kubeconfig = kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test' });
+    const kubeconfig = kube.writeKubeconfig(tempDir('kubeconfig-'), {
+      context: 'test',
+      aliases: SCENARIO_CLUSTERS,
+    });
     // The engine first, so Alertmanager can be pointed at its webhook.
     s = await stack(
       [

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
-import { loadScenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
+import { loadScenario, SCENARIO_CLUSTERS, scenarioPayload } from '../fixtures/scenarios/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ensureRendererBuilt } from '../helpers/build-renderer.ts';
 import { type CliProcess, spawnServe } from '../helpers/cli-process.ts';
@@ -31,7 +31,7 @@ beforeAll(async () => {
     controllers: { delayMs: 50 },
   });
   const dir = tempDir('ui-remediation-');
-  const kubeconfig = kube.writeKubeconfig(dir, { context: 'test' });
+  const kubeconfig = kube.writeKubeconfig(dir, { context: 'test', aliases: SCENARIO_CLUSTERS });
   fs.writeFileSync(path.join(dir, 'policy.yaml'), 'actions:\n  restart-pod: approve\n');
   serve = await spawnServe([
     ...['--data-dir', dir, '--token', TEST_TOKEN, '--kubeconfig', kubeconfig, '--no-llm'],

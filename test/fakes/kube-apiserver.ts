@@ -109,6 +109,8 @@ export interface KubeconfigOptions {
   context?: string;
   token?: string;
   namespace?: string;
+  /** More contexts reaching the same server, named for the clusters alerts name in their `cluster` label. */
+  aliases?: readonly string[];
 }
 
 export const FAKE_KUBE_VERSION = {
@@ -1854,12 +1856,10 @@ function kubeconfigYaml(url: string, defaultToken: string | undefined, opts: Kub
     // ("HTTP protocol is not allowed when skipTLSVerify is not set or false"); kubectl does not mind it.
     clusters: [{ name, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name, user: token ? { token } : {} }],
-    contexts: [
-      {
-        name,
-        context: { cluster: name, user: name, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
-      },
-    ],
+    contexts: [name, ...(opts.aliases ?? [])].map((context) => ({
+      name: context,
+      context: { cluster: name, user: name, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
+    })),
     'current-context': name,
   });
 }

@@ -1,5 +1,5 @@
 import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
-import type { Scenario } from '../fixtures/scenarios/index.ts';
+import { SCENARIO_CLUSTERS, type Scenario } from '../fixtures/scenarios/index.ts';
 import { tempDir } from './engine.ts';
 
 /** The stand-in API server loaded with one or more scenarios, and a kubeconfig pointing at it. */
@@ -12,5 +12,8 @@ export async function scenarioCluster(
     logs: Object.assign({}, ...scenarios.map((s) => s.logs)),
     latencyMs: opts.latencyMs,
   });
-  return { kube, kubeconfig: kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test' }) };
+  return {
+    kube,
+    kubeconfig: kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test', aliases: SCENARIO_CLUSTERS }),
+  };
 }

@@ -1,6 +1,6 @@
 import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from '../fakes/ollama.ts';
-import type { Scenario } from '../fixtures/scenarios/index.ts';
+import { SCENARIO_CLUSTERS, type Scenario } from '../fixtures/scenarios/index.ts';
 import { type CliProcess, spawnServe } from './cli-process.ts';
 import { TEST_TOKEN, tempDir } from './engine.ts';
 
@@ -23,7 +23,10 @@ export async function startUiStack(
     objects: scenarios.flatMap((s) => s.objects) as KubeObject[],
     logs: Object.assign({}, ...scenarios.map((s) => s.logs)),
   });
-  const kubeconfig = kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test' });
+  const kubeconfig = kube.writeKubeconfig(tempDir('kubeconfig-'), {
+    context: 'test',
+    aliases: SCENARIO_CLUSTERS,
+  });
   const ollama = await startFakeOllama(opts.ollama);
   const dataDir = opts.dataDir ?? tempDir('ui-data-');
   const serve = await spawnServe([

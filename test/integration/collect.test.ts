@@ -10,6 +10,7 @@ import type { Context } from '../../shared/context.ts';
 import type { FakeKube, KubeObject } from '../fakes/kube-apiserver.ts';
 import { loadScenarios, type Scenario } from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
+import { tempDir } from '../helpers/engine.ts';
 
 const scenarios = loadScenarios();
 let kube: FakeKube;
@@ -124,7 +125,8 @@ describe('when the cluster does not have what the alert names', () => {
   });
 
   it('an unknown cluster is a gap, never another cluster', async () => {
-    const { kube: k2, kubeconfig: two } = await scenarioCluster([]);
+    const { kube: k2 } = await scenarioCluster([]);
+    const two = k2.writeKubeconfig(tempDir('kc2-'), { context: 'test' });
     try {
       const yaml = (await import('node:fs')).readFileSync(two, 'utf8');
       const both = createKubeProvider({ kubeconfig: [two, multiContext(yaml)].join(':') });
@@ -137,6 +139,23 @@ describe('when the cluster does not have what the alert names', () => {
     } finally {
       await k2.close();
     }
+  });
+
+  it('a single-context kubeconfig is not assumed to be the cluster the alert names, unless mapped', async () => {
+    const labels = { ...byName('oom-jvm-heap').alert.labels, cluster: 'prod-eu-1' };
+    const single = kube.writeKubeconfig(tempDir('single-'), { context: 'test' });
+    const unmapped = await collect(targetFromLabels(labels), createKubeProvider({ kubeconfig: single }));
+    expect(unmapped.gaps[0]).toMatchObject({
+      reason: expect.stringMatching(/cluster "prod-eu-1", but no kubeconfig context matches it/),
+      fix: expect.stringContaining('clusterContexts: {"prod-eu-1": "<context>"}'),
+    });
+    expect(unmapped.pods).toEqual([]);
+    const mapped = await collect(
+      targetFromLabels(labels),
+      createKubeProvider({ kubeconfig: single, clusterContexts: { 'prod-eu-1': 'test' } }),
+    );
+    expect(mapped.gaps).toEqual([]);
+    expect(mapped.pods[0]?.name).toBe(labels.pod);
   });
 
   it('metrics.k8s.io usage is read when the cluster serves it, and silently skipped when not', async () => {

@@ -15,7 +15,7 @@ import {
   type KubeObject,
   startFakeKube,
 } from '../fakes/kube-apiserver.ts';
-import { loadScenario } from '../fixtures/scenarios/index.ts';
+import { loadScenario, SCENARIO_CLUSTERS } from '../fixtures/scenarios/index.ts';
 import { tempDir } from '../helpers/engine.ts';
 
 const NS = 'web';
@@ -112,7 +112,10 @@ afterEach(async () => {
 
 async function writer(opts: FakeKubeOptions) {
   kube = await startFakeKube(opts);
-  const kubeconfig = kube.writeKubeconfig(tempDir('writes-'), { context: 'test' });
+  const kubeconfig = kube.writeKubeconfig(tempDir('writes-'), {
+    context: 'test',
+    aliases: SCENARIO_CLUSTERS,
+  });
   return createKubeWrites(createKubeProvider({ kubeconfig }).forCluster(undefined), {
     signal: new AbortController().signal,
   });
@@ -305,7 +308,7 @@ describe('the same requests as kubectl 1.32', () => {
     const s = loadScenario('oom-rollout-cache-size');
     kube = await startFakeKube({ objects: s.objects as KubeObject[] });
     const dir = tempDir('kubectl-writes-');
-    const kubeconfig = kube.writeKubeconfig(dir, { context: 'test' });
+    const kubeconfig = kube.writeKubeconfig(dir, { context: 'test', aliases: SCENARIO_CLUSTERS });
     const w = createKubeWrites(createKubeProvider({ kubeconfig }).forCluster(undefined), {
       signal: new AbortController().signal,
     });

@@ -11,7 +11,12 @@ import type { ActionRecord, ActionState } from '../../shared/action.ts';
 import type { IncidentDetail } from '../../shared/incident.ts';
 import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
-import { loadScenario, type Scenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
+import {
+  loadScenario,
+  SCENARIO_CLUSTERS,
+  type Scenario,
+  scenarioPayload,
+} from '../fixtures/scenarios/index.ts';
 import { tempDir, testEngine } from '../helpers/engine.ts';
 import { waitFor } from '../helpers/http.ts';
 
@@ -44,7 +49,7 @@ async function stack(o: { policy?: string; scenarios?: string[]; llmAnswer?: str
     controllers: { delayMs: 30 },
   });
   const dir = tempDir('remediation-');
-  const kubeconfig = kube.writeKubeconfig(dir, { context: 'test' });
+  const kubeconfig = kube.writeKubeconfig(dir, { context: 'test', aliases: SCENARIO_CLUSTERS });
   let policy: string | undefined;
   if (o.policy !== undefined) {
     policy = path.join(dir, 'policy.yaml');

@@ -9,6 +9,7 @@ import {
   loadScenarioFrom,
   loadScenarios,
   SCENARIO_CATEGORIES,
+  SCENARIO_CLUSTERS,
   type Scenario,
   type ScenarioObject,
   scenarioPayload,
@@ -279,6 +280,13 @@ describe('scenario fixtures', () => {
         expect(owner.get(key), `${key} in ${s.name}`).toBeUndefined();
         owner.set(key, s.name);
       }
+    }
+  });
+
+  it('name only clusters the stand-in kubeconfig has a context for', () => {
+    for (const s of scenarios) {
+      const cluster = s.alert.labels.cluster;
+      if (cluster) expect(SCENARIO_CLUSTERS, s.name).toContain(cluster);
     }
   });
 

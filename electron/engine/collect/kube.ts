@@ -65,7 +65,8 @@ export function loadKubeConfig(opts: KubeOptions): k8s.KubeConfig {
 
 /**
  * Picks the context for an alert. With a cluster label, the context must be found (mapping, context
- * name or cluster name) — analysing the wrong cluster is worse than analysing none.
+ * name or cluster name) — analysing the wrong cluster is worse than analysing none, so even a kubeconfig
+ * with a single context is not assumed to be the cluster the alert names.
  */
 export function pickContext(kc: k8s.KubeConfig, opts: KubeOptions, cluster: string | undefined): string {
   if (cluster) {
@@ -74,8 +75,6 @@ export function pickContext(kc: k8s.KubeConfig, opts: KubeOptions, cluster: stri
     const byCluster = kc.getContexts().find((c) => c.cluster === cluster);
     const found = byName ?? byCluster;
     if (found) return found.name;
-    const onlyDefault = !opts.clusterContexts && kc.getContexts().length === 1;
-    if (onlyDefault) return kc.getContexts()[0]!.name;
     throw new KubeSetupError(
       `the alert is about cluster "${cluster}", but no kubeconfig context matches it`,
       `add a context named "${cluster}" or map it in the config file (clusterContexts: {"${cluster}": "<context>"})`,
