@@ -92,6 +92,8 @@ export const apiMethods = {
       incidents: z.object({ firing: z.number(), unacknowledged: z.number(), analyzing: z.number() }),
       /** Alertmanagers polled in pull mode, each with its last poll, last error and backoff. */
       sources: z.array(SourceStatus),
+      /** The disk holding the data dir is full: alerts are refused with 503 and analyses wait. */
+      disk: z.object({ full: z.boolean(), since: z.string().nullable(), message: z.string().nullable() }),
     }),
   },
   /** Polls the pull sources now (all, or the one named) instead of waiting for their next turn. */

@@ -8,6 +8,7 @@ import { expireIncidentSilence, localUser, silenceIncident } from './alertmanage
 import type { KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { resolveLanguage } from './diagnose/messages/index.ts';
+import type { DiskState } from './disk-state.ts';
 import type { EventBus } from './events.ts';
 import type { Sources } from './intake/sources.ts';
 import { testFeishu } from './notify/feishu/test.ts';
@@ -47,6 +48,7 @@ export interface ApiDeps {
   /** Remediation: proposed actions and the audit log, and the policy in force. */
   actions: ActionStore;
   policy: PolicyStore;
+  disk: DiskState;
 }
 
 /**
@@ -116,6 +118,7 @@ export function createApi(d: ApiDeps): ApiImpl {
         queue: d.queue.counts(),
         incidents: d.queries.firingCounts(),
         sources: d.sources.status(),
+        disk: d.disk.status(),
       };
     },
     async pollSources({ name }) {

@@ -5,6 +5,7 @@ import { createPolicyStore, policyFile } from './act/policy-store.ts';
 import { createApi } from './api.ts';
 import { createKubeProvider, type KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
+import { DiskState } from './disk-state.ts';
 import { EventBus } from './events.ts';
 import { createSources, type Sources } from './intake/sources.ts';
 import { type PipelineControl, startPipelineHost } from './pipeline-host.ts';
@@ -12,7 +13,7 @@ import { fileSecretStore, type SecretStore } from './settings/secrets.ts';
 import { createSettings, type SettingsService } from './settings/service.ts';
 import { createActionStore } from './store/actions.ts';
 import { createAlertmanagerStore } from './store/alertmanager.ts';
-import { type Db, openDatabase } from './store/db.ts';
+import { type Db, isDiskFull, openDatabase } from './store/db.ts';
 import { type AlertKey, createIngest, type IngestResult } from './store/ingest.ts';
 import { createQueries, type Queries } from './store/queries.ts';
 import { createQueue, type Queue } from './store/queue.ts';
@@ -28,6 +29,8 @@ export interface Engine {
   queue: Queue;
   kube: KubeProvider;
   pipeline: PipelineControl;
+  /** Whether the last write found the disk full (shown in the status bar). */
+  disk: DiskState;
   settings: SettingsService;
   /** The Alertmanagers polled in pull mode. */
   sources: Sources;
@@ -64,6 +67,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
   const bus = new EventBus();
   const queue = createQueue(db);
   const queries = createQueries(db);
+  const disk = new DiskState(config.dataDir, opts.log);
   const kubeFor = (c: EngineConfig) =>
     createKubeProvider({ kubeconfig: c.kubeconfig, context: c.context, clusterContexts: c.clusterContexts });
   const pipelineFor = (c: EngineConfig) =>
@@ -73,6 +77,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
       queue,
       nativeBinding: opts.nativeBinding,
       workerEntry: opts.workerEntry,
+      onDisk: (full) => (full ? disk.full() : disk.ok()),
       log: opts.log,
     });
   const kube = kubeFor(config);
@@ -103,6 +108,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     db,
     actions,
     policy,
+    disk,
   } as Parameters<typeof createApi>[0];
   const api = createApi(deps);
   let switching: Promise<void> = Promise.resolve();
@@ -117,6 +123,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     queue,
     kube,
     pipeline,
+    disk,
     settings: undefined as unknown as SettingsService,
     sources,
     reconfigure(next) {
@@ -146,7 +153,14 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
         tx = createIngest(db, { source, clusterLabel: engine.config.clusterLabel });
         ingestBy.set(source, tx);
       }
-      const result = tx(alerts, released);
+      let result: IngestResult;
+      try {
+        result = tx(alerts, released);
+      } catch (err) {
+        if (isDiskFull(err)) disk.full();
+        throw err;
+      }
+      disk.ok();
       if (result.resolved.length) engine.pipeline.cancel(result.resolved);
       if (bus.listening('incident')) {
         for (const id of [...result.created, ...result.resolved]) {

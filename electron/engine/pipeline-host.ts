@@ -25,6 +25,8 @@ export interface HostOptions {
   nativeBinding?: string;
   /** The built worker (Electron); by default the bundled sibling, or the TypeScript source through tsx. */
   workerEntry?: string;
+  /** The worker found the disk full (true) or writing again (false). */
+  onDisk?: (full: boolean) => void;
   log?: (msg: string) => void;
 }
 
@@ -64,6 +66,7 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
     w.on('message', (m: FromWorker) => {
       if (m.type === 'event') o.bus.emit(m.name, m.payload as never);
       else if (m.type === 'log') o.log?.(m.message);
+      else if (m.type === 'disk') o.onDisk?.(m.full);
       for (const fn of waiters.get(m.type) ?? []) fn(m);
       waiters.delete(m.type);
     });

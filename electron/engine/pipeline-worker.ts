@@ -31,6 +31,7 @@ export type FromWorker =
   | { type: 'started'; resumed: number; failed: number }
   | { type: 'event'; name: ApiEventName; payload: unknown }
   | { type: 'log'; message: string }
+  | { type: 'disk'; full: boolean }
   | { type: 'stopped' };
 
 export interface WorkerData {
@@ -91,6 +92,7 @@ const policy = createPolicyStore({
   file: policyFile(config),
   store: actionStore,
   audit: false,
+  onDisk: (full) => post({ type: 'disk', full }),
   log: (message) => post({ type: 'log', message }),
 });
 const executor = new ActionExecutor({
@@ -104,6 +106,7 @@ const executor = new ActionExecutor({
   }),
   pollMs: config.actionPollMs,
   onChange: emitIncident,
+  onDisk: (full) => post({ type: 'disk', full }),
   log: (message) => post({ type: 'log', message }),
 });
 const onReport = (id: number) => {
@@ -126,6 +129,7 @@ const pipeline = new Pipeline({
     context: config.context,
     clusterContexts: config.clusterContexts,
   }),
+  onDisk: (full) => post({ type: 'disk', full }),
   log: (message) => post({ type: 'log', message }),
 });
 

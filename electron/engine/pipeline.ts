@@ -33,6 +33,10 @@ export interface PipelineOptions {
   onReport?: (id: number) => void;
   collectConcurrency?: number;
   llmConcurrency?: number;
+  /** How long analysis pauses when the disk is full before it tries again (30 s). */
+  diskRetryMs?: number;
+  /** Told when a write fails for lack of space (true) and when writes succeed again (false). */
+  onDisk?: (full: boolean) => void;
   log?: (msg: string) => void;
 }
 
@@ -130,7 +134,13 @@ export class Pipeline {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.pump();
+      try {
+        this.pump();
+      } catch (err) {
+        // Claiming work writes too; anything else is a bug that restarts the worker.
+        if (!isDiskFull(err)) throw err;
+        this.diskFull(() => {});
+      }
     });
   }
 
@@ -178,15 +188,27 @@ export class Pipeline {
    * lost, and work resumes by itself once there is room.
    */
   private diskFull(putBack: () => void): void {
+    const pause = this.o.diskRetryMs ?? 30_000;
     if (Date.now() >= this.pausedUntil)
-      this.o.log?.('the disk is full: analysis paused for 30 s; free space in the data dir');
-    this.pausedUntil = Date.now() + 30_000;
+      this.o.log?.(`the disk is full: analysis paused for ${pause / 1000} s; free space in the data dir`);
+    this.pausedUntil = Date.now() + pause;
+    this.fullDisk = true;
+    this.o.onDisk?.(true);
     try {
       putBack();
     } catch {
       // The write failed too; recover() at the next start (or the next pass) puts it back.
     }
-    setTimeout(() => this.kick(), 30_500).unref();
+    setTimeout(() => this.kick(), pause + 500).unref();
+  }
+
+  private fullDisk = false;
+
+  /** A write went through: if the disk was full, it has room again. */
+  private wrote(): void {
+    if (!this.fullDisk) return;
+    this.fullDisk = false;
+    this.o.onDisk?.(false);
   }
 
   private pump(): void {
@@ -209,6 +231,7 @@ export class Pipeline {
         maxCollect - this.collecting.size,
       )) {
         if (!this.o.queue.startCollecting(row.id)) continue;
+        this.wrote();
         const ctrl = new AbortController();
         this.collecting.set(row.id, ctrl);
         this.emit(row.id);
@@ -257,6 +280,7 @@ export class Pipeline {
         { collectMs: r.collectMs, rulesMs: r.rulesMs },
         announce,
       );
+      this.wrote();
       this.o.onReport?.(id);
     } catch (err) {
       if (this.stopped) return;
@@ -322,6 +346,7 @@ export class Pipeline {
       if (isDiskFull(err)) return this.diskFull(() => {});
       throw err;
     }
+    this.wrote();
     this.o.onReport?.(id);
     this.emit(id);
   }

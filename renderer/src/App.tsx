@@ -161,6 +161,11 @@ function Shell({
                 ⚠ {t('status.sourceFailing', { n: failingSources })}
               </a>
             ) : null}
+            {status?.disk.full ? (
+              <span className="count-disk-full" role="alert" title={status.disk.message ?? undefined}>
+                ⚠ {t('status.diskFull')}
+              </span>
+            ) : null}
           </span>
         ) : null}
         <span

@@ -1,12 +1,23 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKubeProvider } from '../../electron/engine/collect/kube.ts';
+import { resolveConfig } from '../../electron/engine/config.ts';
+import { DiskState } from '../../electron/engine/disk-state.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
+import { EventBus } from '../../electron/engine/events.ts';
 import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
+import { Pipeline, pipelineSettings } from '../../electron/engine/pipeline.ts';
+import { openDatabase } from '../../electron/engine/store/db.ts';
+import { createIngest } from '../../electron/engine/store/ingest.ts';
+import { createQueries } from '../../electron/engine/store/queries.ts';
+import { createQueue } from '../../electron/engine/store/queue.ts';
+import type { ApiOutput } from '../../shared/api.ts';
 import type { FakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
 import { loadScenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
-import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
-import { postJson, serveEngine, waitFor } from '../helpers/http.ts';
+import { TEST_TOKEN, tempDir, testEngine } from '../helpers/engine.ts';
+import { getJson, postJson, serveEngine, waitFor } from '../helpers/http.ts';
 import { amPayload, podAlert } from '../helpers/payload.ts';
 
 /**
@@ -119,12 +130,56 @@ describe('dependencies failing, then coming back', () => {
       expect(full.status).toBe(503);
       expect(full.body?.error).toMatch(/^the disk is full: nothing was stored; free space on /);
       expect((e.db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n).toBe(0);
+      // The status bar says so, and what to do.
+      const during = await getJson<ApiOutput<'getStatus'>>(`${srv.url}/api/status`, TEST_TOKEN);
+      expect(during.body.disk).toMatchObject({ full: true, since: expect.any(String) });
+      expect(during.body.disk.message).toContain(`free space on ${e.config.dataDir}`);
       e.db.pragma('max_page_count = 1073741823');
       const ok = await postJson(`${srv.url}/webhook/alertmanager`, payload, TEST_TOKEN);
       expect(ok.body).toEqual({ accepted: 40, duplicates: 0 });
+      const after = await getJson<ApiOutput<'getStatus'>>(`${srv.url}/api/status`, TEST_TOKEN);
+      expect(after.body.disk).toEqual({ full: false, since: null, message: null });
     } finally {
       await srv.close();
       await e.close();
+    }
+  });
+
+  it('the disk full while analysing: the incident waits in the queue, the status says why, and it finishes once there is room', async () => {
+    const dataDir = tempDir();
+    const config = resolveConfig({ dataDir, port: 0, token: TEST_TOKEN, llm: false, kubeconfig });
+    const db = openDatabase(path.join(dataDir, 'oncall-scout.db'));
+    const disk = new DiskState(dataDir);
+    const pipeline = new Pipeline({
+      ...pipelineSettings(config),
+      queue: createQueue(db),
+      queries: createQueries(db),
+      bus: new EventBus(),
+      kube: createKubeProvider({ kubeconfig }),
+      diskRetryMs: 300,
+      onDisk: (full) => (full ? disk.full() : disk.ok()),
+    });
+    try {
+      const id = createIngest(db, { source: 'webhook', clusterLabel: 'cluster' })(
+        parseWebhook(scenarioPayload(s)),
+      ).created[0]!;
+      // Room for the claim, none for the context and report.
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      pipeline.start();
+      await waitFor(() => disk.status().full || null, 10_000, 'the pipeline to find the disk full');
+      expect(disk.status().message).toContain(`free space on ${dataDir}`);
+      expect(createQueries(db).summary(id)?.state).toMatch(/received|collecting/);
+      db.pragma('max_page_count = 1073741823');
+      await waitFor(
+        () => createQueries(db).summary(id)?.state === 'ready' || null,
+        15_000,
+        'the analysis to finish',
+      );
+      expect(createQueries(db).summary(id)).toMatchObject({ category: 'OOMKilled' });
+      expect(disk.status().full).toBe(false);
+    } finally {
+      await pipeline.stop();
+      db.close();
     }
   });
 });

@@ -245,6 +245,7 @@ export const en = {
   'settings.clear': 'Remove',
   'nav.stats': 'Stats',
   'status.sourceFailing': '{n} Alertmanager source failing',
+  'status.diskFull': 'Disk full: new alerts are not stored',
   'action.silenceFor': 'Also silence in Alertmanager',
   'action.silenceNone': 'no silence',
   'action.minutes': '{n} min',

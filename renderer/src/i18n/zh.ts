@@ -243,6 +243,7 @@ export const zh: Record<MessageKey, string> = {
   'settings.clear': '移除',
   'nav.stats': '统计',
   'status.sourceFailing': '{n} 个 Alertmanager 源异常',
+  'status.diskFull': '磁盘已满：新告警无法保存',
   'action.silenceFor': '同时在 Alertmanager 中静默',
   'action.silenceNone': '不静默',
   'action.minutes': '{n} 分钟',
