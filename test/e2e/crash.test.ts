@@ -50,7 +50,7 @@ async function stopCleanly(p: CliProcess): Promise<void> {
 }
 
 describe('durability', () => {
-  it('a 200 means the alert is on disk: kill -9 right after it, restart, and the incident still finishes', async () => {
+  it('a 200 means the alert is on disk: kill -9 right after it, while collection is under way, restart, and the incident still finishes', async () => {
     const dataDir = tempDir();
     const args = ['--data-dir', dataDir, '--kubeconfig', kubeconfig, '--no-llm', '--token', TEST_TOKEN];
     // A slow API server keeps the first run busy collecting when it dies.
