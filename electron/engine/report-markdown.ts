@@ -2,6 +2,7 @@ import { actionCommand } from '../../shared/action.ts';
 import type { Alert } from '../../shared/alert.ts';
 import type { Context } from '../../shared/context.ts';
 import type { Report } from '../../shared/report.ts';
+import { describeSeries, describeWindow } from './collect/metrics/summary.ts';
 
 /** The report as Markdown, for `analyze` and for pasting into a ticket. */
 export function reportMarkdown(alert: Alert, report: Report, ctx?: Context | null): string {
@@ -17,6 +18,21 @@ export function reportMarkdown(alert: Alert, report: Report, ctx?: Context | nul
   lines.push('', '## Root cause', '', rc.explanation);
   if (rc.evidence.length)
     lines.push('', '**Evidence**', '', ...rc.evidence.map((e) => `- \`${e.replace(/`/g, "'")}\``));
+  if (ctx?.metrics?.series.length) {
+    // The same lines the LLM's digest and the Feishu card carry: start, peak, now, trend, crossing.
+    const m = ctx.metrics;
+    lines.push(
+      '',
+      '## Metrics',
+      '',
+      `From ${m.source}, ${describeWindow(m)}:`,
+      '',
+      ...m.series.map(
+        (s) =>
+          `- ${describeSeries(s)}${s.name === 'alert expression' ? ` — \`${s.query.replace(/`/g, "'")}\`` : ''}`,
+      ),
+    );
+  }
   lines.push('', '## Impact', '', report.impact);
   if (report.steps.length) {
     lines.push('', '## Immediate steps', '');

@@ -9,6 +9,7 @@ import { TEST_TOKEN, tempDir, testEngine } from '../helpers/engine.ts';
 import { startFlakyProxy } from '../helpers/flaky-proxy.ts';
 import { getJson, postJson, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
 import { amPayload } from '../helpers/payload.ts';
+import { startRecordingProxy } from '../helpers/recording-proxy.ts';
 
 /**
  * Pull mode and ack-as-silence against the real Alertmanager 0.25 (Debian's prometheus-alertmanager):
@@ -255,6 +256,87 @@ describe('a source that is down, slow or answers garbage', () => {
       'd to resolve once the answers are whole',
     );
     expect(await incidents(s)).toHaveLength(2);
+  });
+});
+
+describe('a source behind authentication', () => {
+  let am: RealAlertmanager;
+  let front: Awaited<ReturnType<typeof startRecordingProxy>>;
+  let s: Stack;
+  const basic = `Basic ${Buffer.from('scout:s3cr:t pw').toString('base64')}`;
+  const inUrl = `Basic ${Buffer.from('urluser:p@ss/word').toString('base64')}`;
+
+  beforeAll(async () => {
+    am = await startAlertmanager(NOWHERE, TEST_TOKEN);
+    closers.push(() => am.close());
+    // One recording proxy in front of the real Alertmanager for all three sources, told apart by the
+    // credentials they send: a bearer token, basicAuth, and user:password written into the URL.
+    front = await startRecordingProxy(am.url);
+    closers.push(() => front.close());
+    const at = new URL(front.url);
+    s = await stack([
+      {
+        name: 'bearer',
+        url: front.url,
+        bearerToken: 'am-token-1',
+        intervalSeconds: 1,
+        restartGraceSeconds: 0,
+      },
+      {
+        name: 'basic',
+        url: front.url,
+        basicAuth: { username: 'scout', password: 's3cr:t pw' },
+        intervalSeconds: 1,
+        restartGraceSeconds: 0,
+      },
+      {
+        name: 'in-url',
+        url: `http://urluser:${encodeURIComponent('p@ss/word')}@${at.host}`,
+        intervalSeconds: 1,
+        restartGraceSeconds: 0,
+      },
+    ]);
+    closers.push(async () => {
+      await s.srv.close();
+      await s.engine.close();
+    });
+  });
+
+  it('every poll carries the configured bearer token or basic credentials; the alerts come through once', async () => {
+    await am.postAlerts([alert('Guarded', 'g-1')]);
+    await waitFor(
+      async () => (await sources(s)).every((x) => x.state === 'ok' && x.firing === 1),
+      10_000,
+      'the three sources to list the alert',
+    );
+    expect((await incidents(s)).filter((i) => i.alertname === 'Guarded')).toHaveLength(1);
+    const polls = front.to('/api/v2/alerts');
+    const byAuth = new Map<string, number>();
+    for (const c of polls) {
+      const key = String(c.headers.authorization);
+      byAuth.set(key, (byAuth.get(key) ?? 0) + 1);
+    }
+    // Nothing unauthenticated, nothing else: exactly the three configured credentials.
+    expect([...byAuth.keys()].sort()).toEqual(['Bearer am-token-1', basic, inUrl].sort());
+    for (const n of byAuth.values()) expect(n).toBeGreaterThanOrEqual(1);
+    // The credentials are never shown: the status names the URL without them.
+    const listed = await sources(s);
+    expect(listed.find((x) => x.name === 'in-url')?.target).toBe(front.url);
+    expect(JSON.stringify(listed)).not.toMatch(/am-token-1|s3cr|p@ss|urluser/);
+  });
+
+  it('the silence for an ack goes through the same source, with its credentials', async () => {
+    const inc = (await incidents(s)).find((i) => i.alertname === 'Guarded')!;
+    const ack = await postJson(`${s.srv.url}/api/incidents/${inc.id}/ack`, { silenceMinutes: 10 });
+    expect(ack.body?.silenceError).toBeNull();
+    const posted = front.to('/api/v2/silences').filter((c) => c.method === 'POST');
+    expect(posted).toHaveLength(1);
+    expect(['Bearer am-token-1', basic, inUrl]).toContain(posted[0]!.headers.authorization);
+    const unack = await postJson(`${s.srv.url}/api/incidents/${inc.id}/unack`, {});
+    expect(unack.status).toBe(200);
+    const deleted = front.to('/api/v2/silence/').filter((c) => c.method === 'DELETE');
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.headers.authorization).toBe(posted[0]!.headers.authorization);
   });
 });
 

@@ -1,12 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientsFor, loadKubeConfig } from '../../electron/engine/collect/kube.ts';
 import { collectMetrics } from '../../electron/engine/collect/metrics/index.ts';
 import { bracketsBalanced, splitThreshold } from '../../electron/engine/collect/metrics/promql.ts';
 import { describeSeries } from '../../electron/engine/collect/metrics/summary.ts';
+import type { Engine } from '../../electron/engine/engine.ts';
+import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
+import { buildCard } from '../../electron/engine/notify/feishu/card.ts';
+import { reportMarkdown } from '../../electron/engine/report-markdown.ts';
+import { startFakeKube } from '../fakes/kube-apiserver.ts';
+import { tempDir, testEngine } from '../helpers/engine.ts';
 import { waitFor } from '../helpers/http.ts';
+import { amPayload } from '../helpers/payload.ts';
 import { freePort } from '../helpers/ports.ts';
 import { type RealPrometheus, startPrometheus, startRampExporter } from '../helpers/prometheus.ts';
+import { startRecordingProxy } from '../helpers/recording-proxy.ts';
 
 let prom: RealPrometheus;
 let exporter: Awaited<ReturnType<typeof startRampExporter>>;
@@ -95,6 +104,28 @@ describe('metrics from the real Prometheus', () => {
     expect(mem).toMatchObject({ unit: 'bytes', threshold: { label: 'limit', value: 1073741824 } });
     expect(describeSeries(mem)).toMatch(/^memory working set app: start \d+\.\d MiB, .*limit >= 1\.0 GiB/);
     expect(r.metrics!.series.find((s) => s.name === 'restarts app')?.summary.last).toBe(3);
+  });
+
+  it("the pod's CPU usage against its request: the rate climbs past the request", async () => {
+    const r = await collectMetrics(
+      { generatorURL: graph(prom.url, 'demo_queue_depth > 100'), startsAt: new Date().toISOString() },
+      target,
+      opts,
+      undefined,
+    );
+    const cpu = r.metrics!.series.find((s) => s.name === 'CPU usage app')!;
+    expect(cpu).toMatchObject({
+      unit: 'cores',
+      query: expect.stringMatching(/^sum by \(container\) \(rate\(container_cpu_usage_seconds_total\{/),
+      threshold: { label: 'request', op: '>', value: 0.1 },
+    });
+    expect(cpu.summary.start).toBeLessThan(0.1);
+    expect(cpu.summary.max).toBeGreaterThan(0.12);
+    expect(cpu.summary.trend).toBe('rising');
+    expect(cpu.summary.firstCrossing).toBeGreaterThan(r.metrics!.from);
+    expect(describeSeries(cpu)).toMatch(
+      /^CPU usage app: start \d+m, peak \d+m at \d\d:\d\d, now \d+m, rising \(\+\d+m\/min\), crossed request > 100m at \d\d:\d\d$/,
+    );
   });
 
   it('a configured Prometheus is used when the generatorURL host does not answer', async () => {
@@ -207,36 +238,34 @@ describe('when Prometheus is not there, or not Prometheus', () => {
   });
 });
 
+/** Posts one QueueTooDeep alert for shop/checkout-0 naming `generatorURL`; resolves with its ready incident. */
+async function readyIncident(engine: Engine, generatorURL: string) {
+  const payload = amPayload([
+    {
+      labels: {
+        alertname: 'QueueTooDeep',
+        namespace: 'shop',
+        pod: 'checkout-0',
+        container: 'app',
+        severity: 'warning',
+      },
+      startsAt: new Date().toISOString(),
+    },
+  ]);
+  (payload.alerts[0] as { generatorURL: string }).generatorURL = generatorURL;
+  const [id] = engine.ingest(parseWebhook(payload), 'webhook').created;
+  return waitFor(() => {
+    const x = engine.queries.detail(id!);
+    return x?.state === 'ready' ? x : null;
+  }, 20_000);
+}
+
 describe('metrics in the incident', () => {
-  it('an alert whose generatorURL points at Prometheus gets the ramp and the crossing in its context, its prompt and its Feishu card', async () => {
-    const { testEngine } = await import('../helpers/engine.ts');
-    const { parseWebhook } = await import('../../electron/engine/intake/webhook.ts');
-    const { amPayload } = await import('../helpers/payload.ts');
-    const { buildCard } = await import('../../electron/engine/notify/feishu/card.ts');
+  it('an alert whose generatorURL points at Prometheus gets the ramp and the crossing in its context, its prompt, its Feishu card and its Markdown report', async () => {
     const engine = testEngine({ metricsWindowMinutes: 5 });
     await engine.pipeline.start();
     try {
-      const payload = amPayload([
-        {
-          labels: {
-            alertname: 'QueueTooDeep',
-            namespace: 'shop',
-            pod: 'checkout-0',
-            container: 'app',
-            severity: 'warning',
-          },
-          startsAt: new Date().toISOString(),
-        },
-      ]);
-      (payload.alerts[0] as { generatorURL: string }).generatorURL = graph(
-        prom.url,
-        'demo_queue_depth > 100',
-      );
-      const [id] = engine.ingest(parseWebhook(payload), 'webhook').created;
-      const d = await waitFor(() => {
-        const x = engine.queries.detail(id!);
-        return x?.state === 'ready' ? x : null;
-      }, 20_000);
+      const d = await readyIncident(engine, graph(prom.url, 'demo_queue_depth > 100'));
       const expr = d.context!.metrics!.series.find((s) => s.name === 'alert expression')!;
       expect(expr.summary.firstCrossing).toBeDefined();
       expect(d.context!.digest).toMatch(
@@ -244,8 +273,167 @@ describe('metrics in the incident', () => {
       );
       const card = JSON.stringify(buildCard('new', d, { lang: 'en' }));
       expect(card).toMatch(/\*\*Metrics\*\*\\n- alert expression: start/);
+      // `oncall-scout analyze` prints the same lines: what the Feishu card and the LLM get.
+      const md = reportMarkdown(d.alert, d.report!, d.context);
+      const section = /\n## Metrics\n\n([\s\S]*?)\n\n## /.exec(md)?.[1] ?? '';
+      expect(section.split('\n')).toEqual([
+        expect.stringMatching(
+          /^From http:\/\/127\.0\.0\.1:\d+ \(the alert's generatorURL\), \d\d:\d\d–\d\d:\d\d UTC:$/,
+        ),
+        '',
+        ...d.context!.metrics!.series.map(
+          (s) => `- ${describeSeries(s)}${s === expr ? ' — `demo_queue_depth`' : ''}`,
+        ),
+      ]);
+      expect(section).toMatch(
+        /^- alert expression: start \S+, peak \S+ at \d\d:\d\d, now \S+, rising \(\+.*\/min\), crossed threshold > 100 at \d\d:\d\d — `demo_queue_depth`$/m,
+      );
+      expect(section).toMatch(/^- memory working set app: .*limit >= 1\.0 GiB/m);
+      expect(section).toMatch(/^- CPU usage app: .*request > 100m/m);
+      // No metrics, no section (the gap is listed under "Not collected").
+      expect(reportMarkdown(d.alert, d.report!, { ...d.context!, metrics: undefined })).not.toContain(
+        '## Metrics',
+      );
     } finally {
       await engine.close();
     }
   }, 40_000);
+});
+
+describe('Prometheus through the Kubernetes API service proxy', () => {
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'prometheus-k8s', namespace: 'monitoring' },
+    spec: { ports: [{ name: 'web', port: 9090, targetPort: 'web' }] },
+  };
+
+  it('when the generatorURL host and the configured URL both fail, the configured service answers through the API server with the kubeconfig token', async () => {
+    const kube = await startFakeKube({ objects: [service], token: 'kube-token-prom' });
+    kube.proxyService('monitoring/prometheus-k8s:web', prom.url);
+    const engine = testEngine({
+      kubeconfig: kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test' }),
+      prometheus: `http://127.0.0.1:${await freePort()}`,
+      prometheusService: 'monitoring/prometheus-k8s:web',
+      metricsWindowMinutes: 5,
+    });
+    await engine.pipeline.start();
+    try {
+      const d = await readyIncident(
+        engine,
+        graph(`http://127.0.0.1:${await freePort()}`, 'demo_queue_depth > 100'),
+      );
+      const m = d.context!.metrics!;
+      expect(m.source).toBe('service monitoring/prometheus-k8s:web through the Kubernetes API');
+      const expr = m.series.find((s) => s.name === 'alert expression')!;
+      expect(expr.summary).toMatchObject({ trend: 'rising', firstCrossing: expect.any(Number) });
+      expect(expr.summary.start).toBeLessThan(100);
+      expect(expr.summary.max).toBeGreaterThan(150);
+      expect(describeSeries(expr)).toMatch(/rising .* crossed threshold > 100 at \d\d:\d\d$/);
+      expect(m.series.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['memory working set app', 'CPU usage app', 'restarts app']),
+      );
+      expect(d.context!.gaps.filter((g) => /metrics|expression/.test(g.what))).toEqual([]);
+      // Every query went through the proxy path, authenticated with the kubeconfig's token.
+      const proxied = kube.requests.filter(
+        (r) =>
+          r.path === '/api/v1/namespaces/monitoring/services/prometheus-k8s:web/proxy/api/v1/query_range',
+      );
+      expect(proxied.map((r) => r.query.query)).toEqual(
+        expect.arrayContaining([
+          'demo_queue_depth',
+          expect.stringContaining('container_cpu_usage_seconds_total'),
+        ]),
+      );
+      for (const r of proxied) expect(r.headers.authorization).toBe('Bearer kube-token-prom');
+    } finally {
+      await engine.close();
+      await kube.close();
+    }
+  }, 40_000);
+
+  it('a service without endpoints, or a kubeconfig the API server refuses, is a gap that says so', async () => {
+    const kube = await startFakeKube({ objects: [service], token: 'kube-token-prom' });
+    try {
+      const clients = (token?: string) =>
+        clientsFor(
+          loadKubeConfig({
+            kubeconfig: kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test', token }),
+          }),
+          'test',
+        );
+      const alert = {
+        generatorURL: graph(`http://127.0.0.1:${await freePort()}`, 'demo_queue_depth > 100'),
+        startsAt: new Date().toISOString(),
+      };
+      const o = { ...opts, service: 'monitoring/prometheus-k8s:web' };
+      const none = await collectMetrics(alert, target, o, clients());
+      expect(none.metrics).toBeUndefined();
+      expect(none.gaps).toContainEqual(
+        expect.objectContaining({
+          what: 'metrics',
+          reason: expect.stringMatching(
+            /service monitoring\/prometheus-k8s:web through the Kubernetes API: the API server cannot reach .*\(503: no endpoints available for service "prometheus-k8s"\): are its pods running/,
+          ),
+        }),
+      );
+      kube.proxyService('monitoring/prometheus-k8s:web', prom.url);
+      const refused = await collectMetrics(alert, target, o, clients('expired-token'));
+      expect(refused.metrics).toBeUndefined();
+      expect(refused.gaps).toContainEqual(
+        expect.objectContaining({
+          what: 'metrics',
+          reason: expect.stringMatching(
+            /the API server refused the kubeconfig's credentials \(401\): log in again/,
+          ),
+        }),
+      );
+    } finally {
+      await kube.close();
+    }
+  });
+});
+
+describe('a configured Prometheus with credentials', () => {
+  it('sends the bearer token or the basic credentials to the configured URL, and never to the generatorURL host', async () => {
+    const front = await startRecordingProxy(prom.url);
+    // The alert's own host answers 502 (a gateway with nothing behind it), so the configured URL is next.
+    const gen = await startRecordingProxy(`http://127.0.0.1:${await freePort()}`);
+    try {
+      const alert = {
+        generatorURL: graph(gen.url, 'demo_queue_depth > 100'),
+        startsAt: new Date().toISOString(),
+      };
+      const bearer = await collectMetrics(
+        alert,
+        target,
+        { ...opts, url: front.url, auth: { bearer: 'prom-token-1' } },
+        undefined,
+      );
+      expect(bearer.metrics?.source).toBe(`${front.url} (configured)`);
+      expect(bearer.metrics?.series.find((s) => s.name === 'alert expression')?.summary.trend).toBe('rising');
+      const asked = front.to('/api/v1/query_range');
+      expect(asked.length).toBeGreaterThanOrEqual(4);
+      for (const c of asked) expect(c.headers.authorization).toBe('Bearer prom-token-1');
+
+      front.calls.length = 0;
+      const basic = await collectMetrics(
+        alert,
+        target,
+        { ...opts, url: front.url, auth: { username: 'scout', password: 'pa:ss wörd' } },
+        undefined,
+      );
+      expect(basic.metrics?.source).toBe(`${front.url} (configured)`);
+      expect(front.to('/api/v1/query_range').length).toBeGreaterThanOrEqual(4);
+      for (const c of front.to('/api/v1/query_range'))
+        expect(c.headers.authorization).toBe(`Basic ${Buffer.from('scout:pa:ss wörd').toString('base64')}`);
+
+      // The generatorURL host was asked (it is the alert's own), but without the configured credentials.
+      expect(gen.calls.length).toBe(2);
+      for (const c of gen.calls) expect(c.headers.authorization).toBeUndefined();
+    } finally {
+      await front.close();
+      await gen.close();
+    }
+  });
 });

@@ -122,9 +122,10 @@ export function serviceConnection(
 
 /**
  * The API server answers for the proxy itself with a Kubernetes Status (401, 403, 404 for the Service,
- * 503 without endpoints); those become errors that say what to do. Anything else is Alertmanager's.
+ * 503 without endpoints); those become errors that say what to do. Anything else is the service's own
+ * answer (Alertmanager's here, Prometheus's for the metrics).
  */
-function proxyReply(reply: HttpReply, service: string, namespace: string): HttpReply {
+export function proxyReply(reply: HttpReply, service: string, namespace: string): HttpReply {
   if (!reply.contentType.includes('json') || reply.status < 400) return reply;
   let status: { kind?: string; message?: string; code?: number } | null = null;
   try {

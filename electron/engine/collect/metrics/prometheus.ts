@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
+import { proxyReply } from '../../alertmanager/connection.ts';
+import { type HttpReply, NetworkError } from '../../alertmanager/http.ts';
 
 /** How to reach one Prometheus: a base URL with optional auth, or a service through the API server's proxy. */
 export interface PromSource {
@@ -59,7 +61,7 @@ export function serviceProxySource(kc: k8s.KubeConfig, ref: string, label: strin
         timeout: timeoutMs,
       };
       await kc.applyToHTTPSOptions(opts);
-      return new Promise((resolve, reject) => {
+      const reply = await new Promise<HttpReply>((resolve, reject) => {
         const req = (url.protocol === 'https:' ? https : http).request(url, opts, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -76,6 +78,9 @@ export function serviceProxySource(kc: k8s.KubeConfig, ref: string, label: strin
         req.on('error', reject);
         req.end();
       });
+      // A Status from the API server itself (401, 403, no such Service, no endpoints) is no answer from
+      // Prometheus: it throws, so the next source is tried and the gap says what to do.
+      return proxyReply(reply, ref, ns!);
     },
   };
 }
@@ -100,6 +105,8 @@ export async function queryRange(
   try {
     res = await src.get(`/api/v1/query_range?${qs}`, timeoutMs);
   } catch (err) {
+    // The API server's own refusal of the proxy request, already in words (see serviceProxySource).
+    if (err instanceof NetworkError) throw new PromError(err.message);
     const e = err as Error & {
       cause?: { code?: string; errors?: Array<{ code?: string }>; message?: string };
     };

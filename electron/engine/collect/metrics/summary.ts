@@ -1,4 +1,4 @@
-import type { MetricSeries } from '../../../../shared/context.ts';
+import type { MetricSeries, Metrics } from '../../../../shared/context.ts';
 
 /** At most `max` points, keeping each bucket's extreme so peaks survive downsampling. */
 export function downsample(points: Array<[number, number]>, max = 120): Array<[number, number]> {
@@ -72,6 +72,12 @@ export function summarize(
     trend,
     ...(crossing ? { firstCrossing: crossing[0] } : {}),
   };
+}
+
+/** The window a chart covers, as people read it: `03:10–04:12 UTC`. */
+export function describeWindow(m: Pick<Metrics, 'from' | 'to'>): string {
+  const hhmm = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
+  return `${hhmm(m.from)}–${hhmm(m.to)} UTC`;
 }
 
 export { describeSeries, formatValue } from '../../../../shared/metrics.ts';
