@@ -51,7 +51,8 @@ export const SettingsView = z.object({
   ollamaHost: z.string(),
   model: z.string(),
   llm: z.boolean(),
-  feishu: z.object({ webhook: SecretView, secret: SecretView }),
+  /** The keyword is no secret (every card prints it), so it comes back in full. */
+  feishu: z.object({ webhook: SecretView, secret: SecretView, keyword: z.string().nullable() }),
   host: z.string(),
   port: z.number().int(),
   token: SecretView,
@@ -87,6 +88,8 @@ export const SettingsPatch = z
       .nullable()
       .optional(),
     feishuSecret: z.string().max(512).nullable().optional(),
+    /** One of the bot's custom keywords (its keyword security setting), put in every card. */
+    feishuKeyword: z.string().trim().max(64).nullable().optional(),
     port: z.number().int().min(1, 'must be a port number (1-65535)').max(65535).optional(),
     token: z
       .string()

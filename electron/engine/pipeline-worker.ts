@@ -92,7 +92,6 @@ const policy = createPolicyStore({
   file: policyFile(config),
   store: actionStore,
   audit: false,
-  onDisk: (full) => post({ type: 'disk', full }),
   log: (message) => post({ type: 'log', message }),
 });
 const executor = new ActionExecutor({
@@ -106,7 +105,6 @@ const executor = new ActionExecutor({
   }),
   pollMs: config.actionPollMs,
   onChange: emitIncident,
-  onDisk: (full) => post({ type: 'disk', full }),
   log: (message) => post({ type: 'log', message }),
 });
 const onReport = (id: number) => {

@@ -5,13 +5,20 @@ import type { Delivery } from '../../shared/delivery.ts';
 import { type FakeFeishu, startFakeFeishu } from '../fakes/feishu.ts';
 import type { FakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
-import { loadScenario, type Scenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
+import {
+  labelsFingerprint,
+  loadScenario,
+  type Scenario,
+  scenarioPayload,
+} from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { tempDir, testEngine } from '../helpers/engine.ts';
 import { waitFor } from '../helpers/http.ts';
 
 const oom = loadScenario('oom-jvm-heap');
 const crash = loadScenario('crashloop-go-panic');
+// Its Deployment carries DATABASE_URL=postgres://invoice:S3cr3tP4ss@… in its env and annotations.
+const dbTimeout = loadScenario('dependency-db-io-timeout');
 let kube: FakeKube;
 let kubeconfig: string;
 let ollama: FakeOllama;
@@ -19,7 +26,7 @@ let engines: Engine[] = [];
 const fakes: FakeFeishu[] = [];
 
 beforeAll(async () => {
-  ({ kube, kubeconfig } = await scenarioCluster([oom, crash]));
+  ({ kube, kubeconfig } = await scenarioCluster([oom, crash, dbTimeout]));
   ollama = await startFakeOllama();
 });
 afterAll(async () => {
@@ -79,6 +86,41 @@ const settled = (e: Engine, id: number, n = 1) =>
     `deliveries of ${id}`,
   );
 
+/** An engine whose cards wait (the model never answers) until `burst` makes them all due at once. */
+function burstEngine(extra: Record<string, unknown>) {
+  ollama.setOptions({ mode: 'hang' });
+  return engine({ llm: true, ollamaHost: ollama.url, feishuHoldSeconds: 600, ...extra });
+}
+
+/** `n` incidents (one label apart); once all their cards are queued, every one is due now. */
+async function burst(e: Engine, n: number, cardsEach: number): Promise<number[]> {
+  const payload = scenarioPayload(oom) as { alerts: Array<Record<string, unknown>> };
+  const base = payload.alerts[0]!;
+  payload.alerts = Array.from({ length: n }, (_, i) => {
+    const labels = { ...(base.labels as Record<string, string>), replica: `r${i}` };
+    return { ...base, labels, fingerprint: labelsFingerprint(labels) };
+  });
+  const ids = e.ingest(parseWebhook(payload), 'webhook').created;
+  expect(ids).toHaveLength(n);
+  await waitFor(
+    () => ids.every((id) => deliveries(e, id).length === cardsEach) || null,
+    20_000,
+    'every card queued',
+  );
+  e.db.prepare(`UPDATE deliveries SET next_at = ? WHERE status = 'pending'`).run(new Date().toISOString());
+  return ids;
+}
+
+/** The stand-in never had to refuse a card (11232), and saw at most 5 in any second. */
+function expectWithinLimits(f: FakeFeishu, cards: number) {
+  expect(f.requests.filter((r) => r.code === 11232)).toEqual([]);
+  expect(f.requests.map((r) => r.code)).toEqual(Array(cards).fill(0));
+  const at = f.requests.map((r) => r.at);
+  for (const t of at) expect(at.filter((u) => u >= t && u - t < 1_000).length).toBeLessThanOrEqual(5);
+  // It was a burst the sender had to pace, not cards that trickled in.
+  expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(1_000 * (Math.ceil(cards / 5) - 1));
+}
+
 describe('mirroring reports to Feishu', () => {
   it('posts one signed interactive card per incident with the diagnosis, steps and links', async () => {
     const f = await feishu({ secret: 'demo-secret' });
@@ -98,13 +140,133 @@ describe('mirroring reports to Feishu', () => {
       expect(text).toContain('KubePodCrashLooping');
       expect(text).toContain('OOMKilled');
       expect(text).toContain('```\\nkubectl describe pod checkout-7d9f8b6c5-x2x9q -n shop\\n```');
-      // Nothing secret reaches the group.
-      expect(text).not.toContain('S3cr3tP4ss');
       // Re-delivering the alert does not post a second card.
       fire(e, oom);
       await new Promise((r) => setTimeout(r, 300));
       expect(f.delivered()).toHaveLength(1);
     } finally {
+      await closeAll();
+    }
+  });
+
+  it('nothing secret reaches the group: alert annotations and links, and the model quoting them, are redacted', async () => {
+    // Secrets planted where Alertmanager passes them on untouched: a label, annotations, the links.
+    const planted = {
+      label: 'L4belPassw0rd',
+      annotation: 'Ann0tat1onPassw0rd',
+      bearer: 'abcDEF0123456789ghiJKLmno',
+      runbookToken: 'Runb00kT0kenValue',
+      graphToken: 'Gr4phT0kenValue',
+    };
+    const secrets = ['S3cr3tP4ss', ...Object.values(planted)];
+    const payload = scenarioPayload(dbTimeout) as { alerts: Array<Record<string, unknown>> };
+    const alert = payload.alerts[0]!;
+    const labels = {
+      ...(alert.labels as Record<string, string>),
+      db_password: planted.label,
+    };
+    Object.assign(alert, {
+      labels,
+      fingerprint: labelsFingerprint(labels),
+      annotations: {
+        ...(alert.annotations as Record<string, string>),
+        description: `invoice-api cannot reach postgres://invoice:${planted.annotation}@10.0.3.7:5432/billing`,
+        probe: `curl -H "Authorization: Bearer ${planted.bearer}" http://invoice-api:8080/healthz`,
+        runbook_url: `https://wiki.acme.example/runbooks/billing/invoice-api?token=${planted.runbookToken}`,
+      },
+      generatorURL: `${alert.generatorURL}&access_token=${planted.graphToken}`,
+    });
+    // The model quotes everything back (as a model that saw the raw values would).
+    ollama.setOptions({
+      respond: () =>
+        JSON.stringify({
+          rootCause: {
+            category: 'DependencyFailure',
+            explanation: `Quoting the alert: postgres://invoice:${planted.annotation}@10.0.3.7 and DATABASE_URL=postgres://invoice:S3cr3tP4ss@10.0.3.7:5432/billing; the probe sends Authorization: Bearer ${planted.bearer}; db_password=${planted.label}.`,
+            confidence: 80,
+            evidence: ['dial postgres://invoice:S3cr3tP4ss@10.0.3.7:5432/billing: i/o timeout'],
+          },
+          impact: `Invoices fail (password=${planted.annotation}).`,
+          steps: [
+            {
+              title: `Try the database with PGPASSWORD=${planted.annotation}`,
+              command: `psql postgres://invoice:S3cr3tP4ss@10.0.3.7:5432/billing -c 'select 1'`,
+              risk: 'read-only',
+            },
+          ],
+          prevention: [],
+        }),
+    });
+    const f = await feishu();
+    const e = await engine({
+      feishuWebhook: f.url,
+      llm: true,
+      ollamaHost: ollama.url,
+      // The card waits for the model's answer (released below), so the one card carries it.
+      feishuHoldSeconds: 600,
+      fetchRunbooks: false,
+    });
+    try {
+      const id = e.ingest(parseWebhook(payload), 'webhook').created[0]!;
+      await waitFor(() => e.queries.detail(id)?.report?.source === 'llm' || null, 20_000, 'the LLM report');
+      e.db
+        .prepare(`UPDATE deliveries SET next_at = ? WHERE incident_id = ?`)
+        .run(new Date().toISOString(), id);
+      const [d] = await settled(e, id);
+      expect(d).toMatchObject({ kind: 'new', status: 'sent' });
+      // The model never saw the alert's secrets...
+      const prompt = ollama.requests
+        .filter((r) => JSON.stringify(r.messages).includes('InvoiceApiAvailabilityLow'))
+        .map((r) => JSON.stringify(r.messages))
+        .join('\n');
+      expect(prompt).toContain('[REDACTED]');
+      for (const secret of secrets) expect(prompt, secret).not.toContain(secret);
+      // ...and what it says anyway is redacted on the card.
+      expect(f.delivered()).toHaveLength(1);
+      const text = JSON.stringify(f.delivered()[0]);
+      expect(text).toContain('Quoting the alert');
+      expect(text).toContain('REDACTED');
+      expect(text).toContain('https://wiki.acme.example/runbooks/billing/invoice-api?token=');
+      for (const secret of secrets) expect(text, secret).not.toContain(secret);
+    } finally {
+      ollama.setOptions({ respond: undefined });
+      await closeAll();
+    }
+  });
+
+  it("honours the bot's rate limits: a burst of 12 incidents, none refused, one card each", async () => {
+    const f = await feishu({ rateLimits: true });
+    const e = await burstEngine({ feishuWebhook: f.url });
+    try {
+      const ids = await burst(e, 12, 1);
+      for (const id of ids) {
+        expect(await settled(e, id)).toMatchObject([{ kind: 'new', status: 'sent', attempts: 1 }]);
+      }
+      expectWithinLimits(f, 12);
+    } finally {
+      ollama.setOptions({ mode: 'ok' });
+      await closeAll();
+    }
+  });
+
+  it('two routes to the same bot share its rate limit', async () => {
+    const f = await feishu({ rateLimits: true });
+    const e = await burstEngine({
+      feishuWebhook: f.url,
+      feishuRoutes: [{ name: 'same-bot', url: f.url, match: [] }],
+    });
+    try {
+      const ids = await burst(e, 6, 2);
+      for (const id of ids) {
+        const cards = await settled(e, id, 2);
+        expect(cards.map((d) => [d.route, d.status, d.attempts]).sort()).toEqual([
+          ['default', 'sent', 1],
+          ['same-bot', 'sent', 1],
+        ]);
+      }
+      expectWithinLimits(f, 12);
+    } finally {
+      ollama.setOptions({ mode: 'ok' });
       await closeAll();
     }
   });

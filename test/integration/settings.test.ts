@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
 import { readStored } from '../../electron/engine/settings/stored.ts';
 import type { OllamaCheck, SettingsView } from '../../shared/settings.ts';
+import { startFakeFeishu } from '../fakes/feishu.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
+import { loadScenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
 import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
-import { getJson, serveEngine, type TestServer } from '../helpers/http.ts';
+import { getJson, postJson, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
 import { configFromFlagsForTest } from '../helpers/settings.ts';
 
 let engine: Engine;
@@ -49,7 +51,11 @@ describe('settings API', () => {
       secretStorage: 'file',
       language: 'auto',
       token: { set: true, hint: `…${TEST_TOKEN.slice(-4)}` },
-      feishu: { webhook: { set: false, hint: null }, secret: { set: false, hint: null } },
+      feishu: {
+        webhook: { set: false, hint: null },
+        secret: { set: false, hint: null },
+        keyword: null,
+      },
       notifications: { enabled: true, minSeverity: 'warning' },
     });
     expect(JSON.stringify(body)).not.toContain(TEST_TOKEN);
@@ -85,6 +91,7 @@ describe('settings API', () => {
       ],
       [{ language: 'fr' }, 'language'],
       [{ feishuWebhook: 'not a url' }, 'feishuWebhook'],
+      [{ feishuKeyword: 'k'.repeat(65) }, 'feishuKeyword'],
       [{ surprise: true }, ''],
     ] as const) {
       const res = await put(patch);
@@ -130,6 +137,7 @@ describe('settings API', () => {
     expect(res.body.feishu).toEqual({
       webhook: { set: true, hint: '…wxyz' },
       secret: { set: true, hint: '…6789' },
+      keyword: null,
     });
     expect(JSON.stringify(res.body)).not.toContain('0123456789abcdef');
     const file = path.join(engine.config.dataDir, 'secrets.json');
@@ -197,5 +205,36 @@ describe('settings API', () => {
       error: null,
       contexts: [{ name: 'prod', cluster: 'c1', server: 'https://10.0.0.1:6443', namespace: 'shop' }],
     });
+  });
+
+  it("sets the bot's keyword: shown in full, saved, and carried by the test card and every incident card", async () => {
+    // A bot with the keyword security setting refuses any message without it (19024).
+    const bot = await startFakeFeishu({ keyword: 'OPS-ALERT' });
+    try {
+      const res = await put({ feishuWebhook: bot.url, feishuKeyword: ' OPS-ALERT ', llm: false });
+      expect(res.status).toBe(200);
+      expect(res.body.feishu.keyword).toBe('OPS-ALERT');
+      expect(engine.config.feishuKeyword).toBe('OPS-ALERT');
+      expect(readStored(engine.config.dataDir).feishuKeyword).toBe('OPS-ALERT');
+      expect(configFromFlagsForTest({ 'data-dir': engine.config.dataDir }).feishuKeyword).toBe('OPS-ALERT');
+
+      const test = await postJson(`${srv.url}/api/settings/feishu/test`, {});
+      expect(test.body).toMatchObject({ ok: true });
+      const alert = await postJson(
+        `${srv.url}/webhook/alertmanager`,
+        scenarioPayload(loadScenario('oom-jvm-heap')),
+      );
+      expect(alert.status).toBe(200);
+      const cards = await waitFor(() => (bot.delivered().length >= 2 ? bot.delivered() : null), 20_000);
+      expect(bot.requests.map((r) => r.code)).toEqual([0, 0]);
+      expect(JSON.stringify(cards[1])).toContain('KubePodCrashLooping');
+      for (const card of cards) expect(JSON.stringify(card)).toContain('OPS-ALERT');
+
+      const cleared = await put({ feishuWebhook: null, feishuKeyword: null, llm: true });
+      expect(cleared.body.feishu.keyword).toBeNull();
+      expect(engine.config.feishuKeyword).toBeUndefined();
+    } finally {
+      await bot.close();
+    }
   });
 });

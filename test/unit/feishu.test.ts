@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildCard, MAX_BODY_BYTES, plain } from '../../electron/engine/notify/feishu/card.ts';
-import { classify } from '../../electron/engine/notify/feishu/client.ts';
+import { classify, sendToFeishu } from '../../electron/engine/notify/feishu/client.ts';
 import { feishuSign } from '../../electron/engine/notify/feishu/sign.ts';
 import { checkWebhookUrl } from '../../electron/engine/notify/feishu/url.ts';
 import { parseMatcher, routesFor } from '../../electron/engine/notify/routes.ts';
 import { backoff } from '../../electron/engine/notify/sender.ts';
 import type { IncidentDetail } from '../../shared/incident.ts';
+import { startFakeFeishu } from '../fakes/feishu.ts';
 
 describe('Feishu protocol pieces', () => {
   it('signs like the official sample (HMAC key = "ts\\nsecret", empty message)', () => {
@@ -208,5 +209,92 @@ describe('the card', () => {
     const body = buildCard('new', huge, { lang: 'en' });
     expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(JSON.stringify(body)).toContain('Trimmed to fit');
+  });
+
+  it('stays under the limit even with huge labels and links: title, target, namespace and links are cut, with a note', async () => {
+    const big = (c: string, n: number) => c.repeat(n);
+    const labels = {
+      alertname: `Huge${big('A', 20_000)}`,
+      namespace: big('n', 12_000),
+      cluster: big('测', 8_000),
+      pod: `${big('p', 15_000)}\u0001${big('\u0002', 3_000)}`,
+    };
+    const base = detail();
+    const huge = detail({
+      alertname: labels.alertname,
+      namespace: labels.namespace,
+      cluster: labels.cluster,
+      target: `pod/${labels.pod}`,
+      alert: {
+        ...base.alert,
+        labels,
+        annotations: { runbook_url: `https://runbooks.example/${big('r', 30_000)}` },
+        generatorURL: `http://prometheus:9090/graph?g0.expr=${big('x', 60_000)}`,
+        externalURL: `http://alertmanager:9093/${big('e', 5_000)}`,
+      },
+    });
+    huge.report!.model = big('m', 10_000);
+    for (const kind of ['new', 'updated', 'resolved'] as const) {
+      for (const lang of ['en', 'zh'] as const) {
+        const body = buildCard(kind, huge, {
+          lang,
+          keyword: 'oncall-scout-keyword',
+          previousCategory: 'CrashLoop',
+        });
+        const text = JSON.stringify(body);
+        expect(Buffer.byteLength(text), `${kind} ${lang}`).toBeLessThanOrEqual(MAX_BODY_BYTES);
+        // Still a whole card: its header, the alert's name (cut), the keyword and the note that says so.
+        const parsed = JSON.parse(text) as {
+          msg_type: string;
+          card: {
+            header: { title: { content: string }; template: string };
+            elements: Array<{ tag: string; elements?: Array<{ content: string }> }>;
+          };
+        };
+        expect(parsed.msg_type).toBe('interactive');
+        const c = parsed.card;
+        expect(c.header.title.content).toMatch(/HugeAAAA.*…/);
+        expect(c.header.template).toBe(kind === 'resolved' ? 'green' : 'red');
+        // The labels were cut before the diagnosis had to go.
+        if (kind !== 'resolved') expect(text).toContain('kubectl logs checkout-7d9f8b6c5-x2x9q');
+        const note = c.elements.at(-1)!;
+        expect(note.tag).toBe('note');
+        expect(note.elements!.map((e) => e.content)).toEqual([
+          expect.stringContaining('Oncall Scout'),
+          expect.stringMatching(/Trimmed to fit|内容过长已截断/),
+          'oncall-scout-keyword',
+        ]);
+      }
+    }
+    // And the stand-in Feishu (20 KB, keyword, signature) takes it.
+    const f = await startFakeFeishu({ secret: 's3cret', keyword: 'oncall-scout-keyword', rateLimits: false });
+    try {
+      const body = buildCard('new', huge, { lang: 'en', keyword: 'oncall-scout-keyword' });
+      const sent = await sendToFeishu({ name: 't', url: f.url, secret: 's3cret', match: [] }, body);
+      expect(sent).toEqual({ ok: true });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('redacts every text it carries: labels, annotations, links and the report', () => {
+    const d = detail({ target: 'pod/api-0', namespace: 'shop' });
+    d.alert.annotations.runbook_url = 'https://runbooks.example/oom?token=RunbookTok3n';
+    d.alert.generatorURL = 'http://user:Gr4phPass@prometheus:9090/graph?g0.expr=x';
+    d.report!.rootCause.explanation = 'dial postgres://app:S3cr3tP4ss@db:5432/shop failed';
+    d.report!.rootCause.evidence = ['Authorization: Bearer abcDEF0123456789ghiJKL'];
+    d.report!.steps = [
+      { title: 'Check with api_key=AbCdEf123456', command: 'curl -u x:Y http://x', risk: 'read-only' },
+    ];
+    const text = JSON.stringify(buildCard('new', d, { lang: 'en' }));
+    for (const secret of [
+      'RunbookTok3n',
+      'Gr4phPass',
+      'S3cr3tP4ss',
+      'abcDEF0123456789ghiJKL',
+      'AbCdEf123456',
+    ])
+      expect(text, secret).not.toContain(secret);
+    expect(text).toContain('postgres://app:［REDACTED］@db:5432/shop');
   });
 });

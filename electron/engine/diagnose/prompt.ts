@@ -1,5 +1,6 @@
 import type { Alert } from '../../../shared/alert.ts';
 import { CATEGORIES, type Finding } from '../../../shared/report.ts';
+import { redact } from '../collect/redact.ts';
 import { en, type Messages } from './messages/index.ts';
 
 export interface ChatMessage {
@@ -95,7 +96,9 @@ export function buildMessages(
         ]
       : []),
     '',
-    fence('ALERT', `labels: ${labels}\n${annotations}`),
+    // Labels and annotations come raw from Alertmanager (the context was redacted by the collector):
+    // what the model never sees, it cannot quote to the group.
+    fence('ALERT', redact(`labels: ${labels}\n${annotations}`)),
     ...(extras.runbook ? ['', fence('RUNBOOK', extras.runbook)] : []),
     '',
     fence('CLUSTER CONTEXT', digest),

@@ -19,7 +19,11 @@ export interface SenderOptions {
   now?: () => Date;
 }
 
-/** Feishu's per-bot limits (PROTOCOLS §4.1): 5 requests per second and 100 per minute. */
+/**
+ * Feishu's per-bot limits (PROTOCOLS §4.1): 5 requests per second and 100 per minute. A send is booked
+ * when its answer arrives, not when it leaves: Feishu counts it on arrival, somewhere in between, and a
+ * slow first request (a new TLS connection) would otherwise let the sixth one land inside its second.
+ */
 class RateLimit {
   private sent: number[] = [];
   /** Milliseconds to wait before the next send is allowed. */
@@ -115,8 +119,9 @@ export class FeishuSender {
       );
       return;
     }
-    const limit = this.limits.get(route.name) ?? new RateLimit();
-    this.limits.set(route.name, limit);
+    // Per bot, not per route: two routes may post to the same bot, and Feishu counts them together.
+    const limit = this.limits.get(route.url) ?? new RateLimit();
+    this.limits.set(route.url, limit);
     for (let wait = limit.wait(Date.now()); wait > 0; wait = limit.wait(Date.now())) {
       await new Promise((r) => setTimeout(r, wait));
       if (this.stopped) return;
@@ -144,8 +149,8 @@ export class FeishuSender {
           previousCategory: announced,
         }),
       );
-    limit.note(Date.now());
     const result: SendResult = await sendToFeishu(route, JSON.parse(body));
+    limit.note(Date.now());
     const attempts = row.attempts + 1;
     if (result.ok) {
       this.o.deliveries.markSent(

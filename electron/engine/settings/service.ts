@@ -30,6 +30,7 @@ const ENGINE_KEYS = [
   'llm',
   'feishuWebhook',
   'feishuSecret',
+  'feishuKeyword',
   // One language for the UI and the reports (and Feishu cards).
   'language',
 ] as const;
@@ -53,7 +54,11 @@ export function createSettings(d: SettingsDeps) {
       ollamaHost: c.ollamaHost,
       model: c.model,
       llm: c.llm,
-      feishu: { webhook: secretView(c.feishuWebhook), secret: secretView(c.feishuSecret) },
+      feishu: {
+        webhook: secretView(c.feishuWebhook),
+        secret: secretView(c.feishuSecret),
+        keyword: c.feishuKeyword ?? null,
+      },
       host: c.host,
       port: stored.port ?? c.port,
       token: secretView(d.token()),
@@ -84,7 +89,8 @@ export function createSettings(d: SettingsDeps) {
       if (!next.success) throw new ApiFailure(400, formatIssue(next.error));
 
       const nextStored: StoredSettings = { ...stored };
-      for (const key of ['kubeconfig', 'context', 'ollamaHost', 'model', 'llm'] as const) {
+      // The keyword is no secret: it goes with the other settings, not in the secret store.
+      for (const key of ['kubeconfig', 'context', 'ollamaHost', 'model', 'llm', 'feishuKeyword'] as const) {
         if (key in patch) (nextStored as Record<string, unknown>)[key] = next.data[key] ?? null;
       }
       if (patch.port !== undefined && patch.port !== (stored.port ?? c.port)) {

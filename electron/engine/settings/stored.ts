@@ -23,6 +23,7 @@ const StoredFields = {
   ollamaHost: z.string(),
   model: z.string(),
   llm: z.boolean(),
+  feishuKeyword: z.string().max(64).nullable(),
   port: z.number().int().min(0).max(65535),
   notifications: NotificationSettings,
   language: Language,
@@ -83,6 +84,7 @@ export function savedConfig(
     language: s.language,
     feishuWebhook: sec.feishuWebhook,
     feishuSecret: sec.feishuSecret,
+    feishuKeyword: s.feishuKeyword ?? undefined,
     alertmanagers: s.alertmanagers?.map((src) => withSecrets(src, sec.alertmanagers?.[src.name])),
   };
 }

@@ -227,6 +227,9 @@ export const en = {
   'settings.feishuNote': 'Reports can be mirrored to a Feishu group through a custom bot.',
   'settings.feishuWebhook': 'Bot webhook URL',
   'settings.feishuSecret': 'Signing secret',
+  'settings.feishuKeyword': 'Keyword',
+  'settings.feishuKeywordHint':
+    'Only if the bot’s security settings ask for custom keywords: one of them. Every card carries it.',
   'settings.feishuTest': 'Send test message',
   'settings.feishuTesting': 'Sending…',
   'feishu.title': 'Feishu',

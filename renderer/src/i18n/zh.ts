@@ -225,6 +225,8 @@ export const zh: Record<MessageKey, string> = {
   'settings.feishuNote': '可以通过自定义机器人把报告同步到飞书群。',
   'settings.feishuWebhook': '机器人 Webhook 地址',
   'settings.feishuSecret': '签名密钥',
+  'settings.feishuKeyword': '自定义关键词',
+  'settings.feishuKeywordHint': '仅当机器人的安全设置启用了自定义关键词时填写其中一个，每张卡片都会带上它。',
   'settings.feishuTest': '发送测试消息',
   'settings.feishuTesting': '发送中…',
   'feishu.title': '飞书',

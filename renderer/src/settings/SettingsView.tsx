@@ -327,18 +327,26 @@ function SecretInput({
   );
 }
 
-/** Feishu: the bot's webhook and secret, and a test message that proves both before an incident does. */
+/**
+ * Feishu: the bot's webhook, secret and keyword, and a test message that proves them before an
+ * incident does. The keyword is no secret (every card prints it): it is shown and edited in full.
+ */
 function FeishuSection(p: SectionProps) {
   const t = useT();
   const [webhook, setWebhook] = useState('');
   const [secret, setSecret] = useState('');
+  const [keyword, setKeyword] = useState(p.settings.feishu.keyword ?? '');
   const [clear, setClear] = useState<{ webhook?: boolean; secret?: boolean }>({});
   const [test, setTest] = useState<{ busy?: boolean; ok?: boolean; message?: string; fix?: string }>({});
   const sendTest = async () => {
     setTest({ busy: true });
     try {
       setTest(
-        await p.client.api.testFeishu({ webhook: webhook.trim() || undefined, secret: secret || undefined }),
+        await p.client.api.testFeishu({
+          webhook: webhook.trim() || undefined,
+          secret: secret || undefined,
+          keyword: keyword.trim(),
+        }),
       );
     } catch (err) {
       setTest({ ok: false, message: (err as Error).message });
@@ -385,6 +393,8 @@ function FeishuSection(p: SectionProps) {
         else if (clear.webhook) patch.feishuWebhook = null;
         if (secret) patch.feishuSecret = secret;
         else if (clear.secret) patch.feishuSecret = null;
+        if (keyword.trim() !== (p.settings.feishu.keyword ?? ''))
+          patch.feishuKeyword = keyword.trim() || null;
         return Object.keys(patch).length ? patch : null;
       }}
     >
@@ -404,6 +414,15 @@ function FeishuSection(p: SectionProps) {
         onChange={setSecret}
         onClear={() => setClear({ ...clear, secret: true })}
       />
+      <Field label={t('settings.feishuKeyword')} hint={t('settings.feishuKeywordHint')}>
+        <input
+          name="feishuKeyword"
+          value={keyword}
+          maxLength={64}
+          autoComplete="off"
+          onChange={(e) => setKeyword(e.target.value)}
+        />
+      </Field>
     </Section>
   );
 }

@@ -1,12 +1,15 @@
 import type { DeliveryKind } from '../../../../shared/delivery.ts';
 import type { IncidentDetail } from '../../../../shared/incident.ts';
 import { describeSeries } from '../../../../shared/metrics.ts';
+import { redact, redactDeep } from '../../collect/redact.ts';
 
 /**
  * The interactive card (JSON 1.0: accepted by every custom bot and every client) for one incident:
  * header coloured by severity, where and since when, the diagnosis and its confidence, the immediate
- * steps with commands in code blocks, and links to Alertmanager, the graph and the runbook. Kept under
- * Feishu's 20 KB body limit by trimming, with a note — never rejected for its size.
+ * steps with commands in code blocks, and links to Alertmanager, the graph and the runbook. Every text
+ * it carries goes through the redactor first: labels and annotations arrive raw from Alertmanager, and a
+ * model may quote a secret. Kept under Feishu's 20 KB body limit by trimming, with a note — never
+ * rejected for its size.
  */
 
 export const MAX_BODY_BYTES = 19_500;
@@ -65,6 +68,12 @@ export function plain(text: string): string {
   return text.replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
 }
 
+/** At most `max` characters, without splitting a surrogate pair; marked when cut. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '')}…`;
+}
+
 function code(cmd: string): string {
   return `\`\`\`\n${cmd.replace(/```/g, "'''")}\n\`\`\``;
 }
@@ -83,18 +92,19 @@ function alertmanagerLink(d: IncidentDetail): string | undefined {
   return `${d.alert.externalURL.replace(/\/$/, '')}/#/alerts?filter=${encodeURIComponent(filter)}`;
 }
 
-function links(d: IncidentDetail, l: (typeof LABELS)[CardLang]) {
+function links(d: IncidentDetail, l: (typeof LABELS)[CardLang], maxUrl: number) {
   const out: Array<[string, string]> = [];
   const am = alertmanagerLink(d);
   if (am) out.push([l.alertmanager, am]);
   if (/^https?:\/\//.test(d.alert.generatorURL)) out.push([l.graph, d.alert.generatorURL]);
   const rb = d.alert.annotations.runbook_url;
   if (rb && /^https?:\/\//.test(rb)) out.push([l.runbook, rb]);
-  return out.length
+  const fit = out.filter(([, url]) => url.length <= maxUrl);
+  return fit.length
     ? [
         {
           tag: 'action',
-          actions: out.map(([text, url]) => ({
+          actions: fit.map(([text, url]) => ({
             tag: 'button',
             text: { tag: 'plain_text', content: text },
             url,
@@ -109,6 +119,10 @@ interface Trim {
   steps: number;
   explanation: number;
   evidence: number;
+  /** Characters of each text taken from the alert's labels (title, target, namespace / cluster, model). */
+  field: number;
+  /** Longest link URL kept. */
+  url: number;
 }
 
 function elements(
@@ -127,8 +141,11 @@ function elements(
   out.push({
     tag: 'div',
     fields: [
-      { is_short: true, text: { tag: 'lark_md', content: `**${l.target}**\n${plain(d.target)}` } },
-      { is_short: true, text: { tag: 'lark_md', content: `**${l.where}**\n${plain(where)}` } },
+      {
+        is_short: true,
+        text: { tag: 'lark_md', content: `**${l.target}**\n${plain(cut(d.target, t.field))}` },
+      },
+      { is_short: true, text: { tag: 'lark_md', content: `**${l.where}**\n${plain(cut(where, t.field))}` } },
       { is_short: true, text: { tag: 'lark_md', content: `**${l.severity}**\n${d.severity}` } },
       {
         is_short: true,
@@ -141,9 +158,8 @@ function elements(
   });
   if (r && kind !== 'resolved') {
     const rc = r.rootCause;
-    const source = r.source === 'llm' ? `LLM ${r.model ?? ''}`.trim() : l.rules;
-    const explanation =
-      rc.explanation.length > t.explanation ? `${rc.explanation.slice(0, t.explanation)}…` : rc.explanation;
+    const source = r.source === 'llm' ? cut(`LLM ${r.model ?? ''}`.trim(), t.field) : l.rules;
+    const explanation = cut(rc.explanation, t.explanation);
     out.push({ tag: 'hr' });
     out.push({
       tag: 'markdown',
@@ -166,7 +182,7 @@ function elements(
         tag: 'markdown',
         content: `**${l.metrics}**\n${metrics
           .slice(0, 4)
-          .map((m) => `- ${plain(describeSeries(m))}`)
+          .map((m) => `- ${plain(redact(describeSeries(m)))}`)
           .join('\n')}`,
       });
     }
@@ -180,15 +196,18 @@ function elements(
       out.push({ tag: 'markdown', content: `**${l.steps}**\n${steps.join('\n')}` });
     }
   }
-  out.push(...links(d, l));
+  out.push(...links(d, l, t.url));
   const notes = [l.footer, ...(trimmed ? [l.trimmed] : []), ...(keyword ? [keyword] : [])];
   out.push({ tag: 'note', elements: notes.map((n) => ({ tag: 'plain_text', content: n })) });
   return out;
 }
 
-function header(kind: DeliveryKind, d: IncidentDetail, lang: CardLang) {
+function header(kind: DeliveryKind, d: IncidentDetail, lang: CardLang, max: number) {
   const l = LABELS[lang];
-  const what = `${d.alertname} · ${d.namespace ? `${d.namespace}/` : ''}${d.target.replace(/^[a-z]+\//, '')}`;
+  const what = cut(
+    `${d.alertname} · ${d.namespace ? `${d.namespace}/` : ''}${d.target.replace(/^[a-z]+\//, '')}`,
+    max,
+  );
   if (kind === 'resolved') {
     const ms = Date.parse(d.resolvedAt ?? new Date().toISOString()) - Date.parse(d.startsAt);
     return {
@@ -206,26 +225,58 @@ function header(kind: DeliveryKind, d: IncidentDetail, lang: CardLang) {
   };
 }
 
+/**
+ * The incident as the card may show it: every text it reads, redacted. The collector already redacted
+ * the cluster context; the alert (labels, annotations, links) comes raw from Alertmanager and the
+ * report may quote anything the model saw or made up.
+ */
+function redacted(d: IncidentDetail): IncidentDetail {
+  return {
+    ...d,
+    alertname: redact(d.alertname),
+    namespace: d.namespace && redact(d.namespace),
+    cluster: d.cluster && redact(d.cluster),
+    target: redact(d.target),
+    alert: redactDeep(d.alert),
+    report: d.report && redactDeep(d.report),
+  };
+}
+
+/** How much of the report the card keeps, from all of it down to the diagnosis alone. */
+const LEVELS = [
+  { steps: 8, explanation: 1500, evidence: 5 },
+  { steps: 5, explanation: 800, evidence: 3 },
+  { steps: 3, explanation: 400, evidence: 1 },
+  { steps: 1, explanation: 200, evidence: 0 },
+  { steps: 0, explanation: 120, evidence: 0 },
+];
+/**
+ * Huge labels or links (the title, target, namespace / cluster, the URLs) are cut only when trimming
+ * the report was not enough; a link too long to keep is left out, since a cut URL leads nowhere. The
+ * last one bounds every text (the keyword is at most 64 characters), so some card always fits.
+ */
+const FULL = Number.POSITIVE_INFINITY;
+const CUTS = [
+  { field: FULL, url: FULL },
+  { field: 300, url: 2_000 },
+  { field: 80, url: 0 },
+];
+const TRIES: Trim[] = CUTS.flatMap((c) => LEVELS.map((l) => ({ ...l, ...c })));
+
 /** The request body for one card (without signature fields), within the size limit. */
 export function buildCard(
   kind: DeliveryKind,
-  d: IncidentDetail,
+  incident: IncidentDetail,
   opts: { lang: CardLang; keyword?: string; previousCategory?: string },
 ) {
-  const tries: Trim[] = [
-    { steps: 8, explanation: 1500, evidence: 5 },
-    { steps: 5, explanation: 800, evidence: 3 },
-    { steps: 3, explanation: 400, evidence: 1 },
-    { steps: 1, explanation: 200, evidence: 0 },
-    { steps: 0, explanation: 120, evidence: 0 },
-  ];
+  const d = redacted(incident);
   let body: Record<string, unknown> = {};
-  for (const [i, t] of tries.entries()) {
+  for (const [i, t] of TRIES.entries()) {
     body = {
       msg_type: 'interactive',
       card: {
         config: { wide_screen_mode: true },
-        header: header(kind, d, opts.lang),
+        header: header(kind, d, opts.lang, t.field),
         elements: elements(kind, d, opts.lang, opts.keyword, t, i > 0, opts.previousCategory),
       },
     };
