@@ -85,6 +85,14 @@ export function createDeliveries(db: Db) {
       ).run(now, now, incidentId);
     },
 
+    /** The LLM's turn is over: 'new' cards still held for it (never tried yet) are due now. */
+    releaseHeld(incidentId: number, now: string): void {
+      db.prepare(
+        `UPDATE deliveries SET next_at = ?
+         WHERE incident_id = ? AND kind = 'new' AND status = 'pending' AND attempts = 0 AND next_at > ?`,
+      ).run(now, incidentId, now);
+    },
+
     /** The LLM's report arrived after the card went out: an 'updated' card only if the category changed. */
     onLlmReport(incidentId: number, category: string, now: string): void {
       db.prepare(

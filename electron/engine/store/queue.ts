@@ -158,6 +158,8 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     finishLlm: immediate(db, (id: number, report: Report, llmMs: number) => {
       saveReport(id, report);
       if (report.source === 'llm') deliveries.onLlmReport(id, report.rootCause.category, ts());
+      // Answered or given up: a card held for the LLM goes out now with the best report there is.
+      deliveries.releaseHeld(id, ts());
       const row = get.get(id)!;
       db.prepare(
         `UPDATE incidents SET state = 'ready', llm_pending = 0, updated_at = ? WHERE id = ? AND state = 'diagnosing'`,
