@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectWithRules } from '../../electron/engine/analyze.ts';
+import { collectWithRules, llmStage } from '../../electron/engine/analyze.ts';
 import { DEFAULT_COLLECT } from '../../electron/engine/collect/index.ts';
 import { createKubeProvider, type KubeProvider } from '../../electron/engine/collect/kube.ts';
 import { knownNames } from '../../electron/engine/diagnose/commands.ts';
@@ -212,5 +212,59 @@ describe('the model answering badly', () => {
       messages: messages('zh'),
     });
     expect(seen!.messages.at(-1)!.content).toContain('请用简体中文撰写');
+  });
+});
+
+describe('the model answering too slowly', () => {
+  it('past the total time limit the stream is cut: the rules report stands, and llmError says why and what to do', async () => {
+    // Streams steadily (the first token comes at once), but the whole answer would take about 5 s.
+    ollama.setOptions({ respond: () => valid(), tokenDelayMs: 40, chunkSize: 4 });
+    try {
+      const r = await collectWithRules(alert, provider, DEFAULT_COLLECT, 'cluster');
+      const before = ollama.requests.length;
+      const streamed: string[] = [];
+      const t0 = performance.now();
+      const out = await llmStage({
+        alert,
+        context: r.context,
+        rules: r.report,
+        llm: { ...opts(), firstTokenTimeoutMs: 2_000, totalTimeoutMs: 600 },
+        onToken: (t) => streamed.push(t),
+      });
+      expect(performance.now() - t0).toBeLessThan(600 + 1_000);
+      expect(out).toMatchObject({ failed: true });
+      expect(out.unexpected).toBeUndefined();
+      expect(out.report).toMatchObject({ source: 'rules', rootCause: r.report.rootCause });
+      expect(out.report.rootCause).toMatchObject({ category: 'OOMKilled', confidence: 95 });
+      expect(out.report.steps).toEqual(r.report.steps);
+      expect(out.report.llmError).toMatch(/^Ollama did not finish within 0\.6 s/);
+      expect(out.report.llmError).toMatch(/the rules report stands/);
+      expect(out.report.llmError).toMatch(/raise llmTimeoutMs .*or pick a smaller model/);
+      // It was answering, not hanging: tokens arrived before the limit cut the stream.
+      expect(streamed.join('').length).toBeGreaterThan(0);
+      expect(streamed.join('').length).toBeLessThan(valid().length);
+      // A cut answer is not "repaired": one request, not a second wait as long as the first.
+      expect(ollama.requests.length - before).toBe(1);
+    } finally {
+      ollama.setOptions({ tokenDelayMs: 0, chunkSize: 6 });
+    }
+  });
+
+  it('a slow stream that ends within the limit is the LLM report', async () => {
+    ollama.setOptions({ respond: () => valid(), tokenDelayMs: 10, chunkSize: 10 });
+    try {
+      const r = await collectWithRules(alert, provider, DEFAULT_COLLECT, 'cluster');
+      const out = await llmStage({
+        alert,
+        context: r.context,
+        rules: r.report,
+        llm: { ...opts(), totalTimeoutMs: 3_000 },
+      });
+      expect(out.failed).toBe(false);
+      expect(out.report.source).toBe('llm');
+      expect(out.report.llmError).toBeUndefined();
+    } finally {
+      ollama.setOptions({ tokenDelayMs: 0, chunkSize: 6 });
+    }
   });
 });

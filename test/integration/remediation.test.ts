@@ -9,7 +9,7 @@ import type { Engine } from '../../electron/engine/engine.ts';
 import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
 import type { ActionRecord, ActionState } from '../../shared/action.ts';
 import type { IncidentDetail } from '../../shared/incident.ts';
-import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
+import { type FakeKube, fakeUid, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
 import {
   loadScenario,
@@ -374,5 +374,417 @@ describe('remediation: proposals, policy, dry run, execution, outcome and audit'
     expect(lines[1]).toContain(`,proposed,rules,,restart-pod shop/${OOM_POD},`);
     const json = JSON.parse((await engine.api.exportAudit({ format: 'json' })).content);
     expect(json.entries.map((e: { event: string }) => e.event)).toEqual(['proposed', 'decided']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Rollout restarts and scale-ups run through the whole executor too. The model proposes them (the rules
+// never do); the policy lets them run alone; the stand-in's controllers complete what was asked.
+
+/** A model answer that proposes `action` for a diagnosis it is sure of. */
+function answerProposing(category: string, action: Record<string, unknown>): string {
+  return JSON.stringify({
+    rootCause: {
+      category,
+      explanation: 'One replica is stuck in a bad state the others are not in; a fresh start clears it.',
+      confidence: 95,
+      evidence: [],
+    },
+    impact: 'Capacity is reduced.',
+    steps: [{ title: 'Restart it', risk: 'high' }],
+    prevention: [],
+    actions: [action],
+  });
+}
+
+/** An alert about whatever `labels` name, without any scenario's pod labels. */
+function fireAbout(engine: Engine, labels: Record<string, string>): number {
+  const base = loadScenario(OOM);
+  const s = {
+    ...base,
+    alert: {
+      labels: { severity: 'warning', ...labels },
+      annotations: { summary: `${labels.alertname} fired` },
+    },
+  };
+  return engine.ingest(parseWebhook(scenarioPayload(s)), 'webhook').created[0]!;
+}
+
+const readyStatus = (container: string) => ({
+  phase: 'Running',
+  conditions: [
+    { type: 'Ready', status: 'True' },
+    { type: 'ContainersReady', status: 'True' },
+    { type: 'PodScheduled', status: 'True' },
+  ],
+  containerStatuses: [
+    {
+      name: container,
+      image: `registry.example.com/${container}:1.0.0`,
+      ready: true,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: '2026-11-26T01:00:00Z' } },
+    },
+  ],
+});
+const crashStatus = (container: string, pod: string) => ({
+  phase: 'Running',
+  conditions: [
+    { type: 'Ready', status: 'False', reason: 'ContainersNotReady' },
+    { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady' },
+    { type: 'PodScheduled', status: 'True' },
+  ],
+  containerStatuses: [
+    {
+      name: container,
+      image: `registry.example.com/${container}:1.0.0`,
+      ready: false,
+      started: false,
+      restartCount: 9,
+      state: {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off 5m0s restarting failed container=${container} pod=${pod}`,
+        },
+      },
+      lastState: {
+        terminated: {
+          exitCode: 1,
+          reason: 'Error',
+          startedAt: '2026-11-26T01:55:00Z',
+          finishedAt: '2026-11-26T01:55:02Z',
+        },
+      },
+    },
+  ],
+});
+
+function workloadPod(owner: KubeObject, name: string, container: string, healthy: boolean): KubeObject {
+  const labels = (owner.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: owner.metadata.namespace,
+      labels: { ...labels, ...((owner.metadata.labels ?? {}) as Record<string, string>) },
+      ownerReferences: [
+        {
+          apiVersion: owner.apiVersion,
+          kind: owner.kind,
+          name: owner.metadata.name,
+          uid: fakeUid(owner.kind, owner.metadata.namespace, owner.metadata.name),
+          controller: true,
+        },
+      ],
+    },
+    spec: { containers: [{ name: container, image: `registry.example.com/${container}:1.0.0` }] },
+    status: healthy ? readyStatus(container) : crashStatus(container, name),
+  } as KubeObject;
+}
+
+const template = (labels: Record<string, string>, container: string) => ({
+  metadata: { labels },
+  spec: { containers: [{ name: container, image: `registry.example.com/${container}:1.0.0` }] },
+});
+
+/** The annotation `kubectl rollout restart` sets, in a patch body or a stored workload. */
+const restartedAt = (obj: unknown) =>
+  (obj as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template
+    ?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+
+describe('remediation: rollout restarts and scale-ups through the executor', () => {
+  it('a statefulset: dry run, then the restartedAt patch, followed until every pod is Ready again', async () => {
+    const ns = 'ledger';
+    const { engine, kube } = await stack({
+      scenarios: [],
+      policy: 'actions:\n  rollout-restart: auto\nseverities: [warning]\n',
+      llmAnswer: answerProposing('CrashLoop', {
+        type: 'rollout-restart',
+        namespace: ns,
+        kind: 'StatefulSet',
+        name: 'ledger-db',
+      }),
+    });
+    const labels = { app: 'ledger-db' };
+    const sts: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'ledger-db', namespace: ns, generation: 4 },
+      spec: {
+        replicas: 3,
+        serviceName: 'ledger-db',
+        selector: { matchLabels: labels },
+        template: template(labels, 'postgres'),
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      },
+      status: {
+        observedGeneration: 4,
+        replicas: 3,
+        readyReplicas: 2,
+        availableReplicas: 2,
+        currentReplicas: 3,
+        updatedReplicas: 3,
+        currentRevision: 'ledger-db-5d8f6c7b9',
+        updateRevision: 'ledger-db-5d8f6c7b9',
+      },
+    };
+    kube.upsert(sts);
+    kube.upsert(workloadPod(sts, 'ledger-db-0', 'postgres', true));
+    kube.upsert(workloadPod(sts, 'ledger-db-1', 'postgres', true));
+    kube.upsert(workloadPod(sts, 'ledger-db-2', 'postgres', false));
+    kube.setLogs(
+      `${ns}/ledger-db-2/postgres/previous`,
+      'LOG:  starting PostgreSQL 16.4\nFATAL:  could not map anonymous shared memory: Cannot allocate memory\n',
+    );
+
+    const id = fireAbout(engine, {
+      alertname: 'KubeStatefulSetReplicasMismatch',
+      namespace: ns,
+      statefulset: 'ledger-db',
+    });
+    const done = await actionIn(engine, id, ['done', 'failed', 'refused']);
+    expect(done).toMatchObject({
+      state: 'done',
+      mode: 'auto',
+      decidedBy: 'policy',
+      action: { type: 'rollout-restart', kind: 'StatefulSet', name: 'ledger-db' },
+      dryRun: `accepted (statefulset ${ns}/ledger-db restarted (pod template annotation kubectl.kubernetes.io/restartedAt))`,
+    });
+    expect(done.outcome).toMatch(
+      /^rollout of statefulset ledger\/ledger-db complete: 3\/3 pods ready at revision ledger-db-\w+ \(after \d+ s\)$/,
+    );
+    const path = `/apis/apps/v1/namespaces/${ns}/statefulsets/ledger-db`;
+    expect(writes(kube)).toEqual([`PATCH ${path} dryRun`, `PATCH ${path}`]);
+    const [dry, real] = kube.mutations();
+    expect(dry!.query).toEqual({ dryRun: 'All', fieldManager: 'oncall-scout' });
+    expect(real!.query).toEqual({ fieldManager: 'oncall-scout' });
+    for (const r of [dry!, real!]) {
+      expect(r.headers['content-type']).toBe('application/strategic-merge-patch+json');
+      // Exactly what `kubectl rollout restart` sends: one pod-template annotation, nothing else.
+      expect(Object.keys(r.body as object)).toEqual(['spec']);
+      expect(restartedAt(r.body)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
+    }
+    const after = kube.object('StatefulSet', ns, 'ledger-db')!;
+    expect(after.metadata.generation).toBe(5);
+    expect(restartedAt(after)).toBe(restartedAt(real!.body));
+    // The controller replaced every pod; the crash-looping one came back Ready.
+    const pod2 = kube.object('Pod', ns, 'ledger-db-2')!;
+    expect((pod2.status as { containerStatuses: { ready: boolean }[] }).containerStatuses[0]!.ready).toBe(
+      true,
+    );
+    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    expect(audit.map((e) => [e.event, e.actor, e.ok])).toEqual([
+      ['proposed', 'llm', null],
+      ['decided', 'policy', true],
+      ['dry-run', 'engine', true],
+      ['executed', 'engine', true],
+      ['outcome', 'engine', true],
+    ]);
+  });
+
+  it('a daemonset: dry run, then the restartedAt patch, followed until every node runs a new pod', async () => {
+    const ns = 'logging';
+    const { engine, kube } = await stack({
+      scenarios: [],
+      policy: 'actions:\n  rollout-restart: auto\n',
+      llmAnswer: answerProposing('CrashLoop', {
+        type: 'rollout-restart',
+        namespace: ns,
+        kind: 'DaemonSet',
+        name: 'fluent-bit',
+      }),
+    });
+    const labels = { app: 'fluent-bit' };
+    const ds: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'fluent-bit', namespace: ns, generation: 2 },
+      spec: {
+        selector: { matchLabels: labels },
+        template: template(labels, 'fluent-bit'),
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+      },
+      status: {
+        observedGeneration: 2,
+        desiredNumberScheduled: 3,
+        currentNumberScheduled: 3,
+        updatedNumberScheduled: 3,
+        numberReady: 2,
+        numberAvailable: 2,
+        numberUnavailable: 1,
+      },
+    };
+    kube.upsert(ds);
+    const pods = ['fluent-bit-7xk2p', 'fluent-bit-b9qzt', 'fluent-bit-c4mwn'];
+    for (const [i, name] of pods.entries()) kube.upsert(workloadPod(ds, name, 'fluent-bit', i > 0));
+
+    const id = fireAbout(engine, {
+      alertname: 'KubeDaemonSetRolloutStuck',
+      namespace: ns,
+      daemonset: 'fluent-bit',
+    });
+    const done = await actionIn(engine, id, ['done', 'failed', 'refused']);
+    expect(done).toMatchObject({ state: 'done', mode: 'auto', decidedBy: 'policy' });
+    expect(done.outcome).toMatch(
+      /^rollout of daemonset logging\/fluent-bit complete: 3\/3 pods updated and available \(after \d+ s\)$/,
+    );
+    const path = `/apis/apps/v1/namespaces/${ns}/daemonsets/fluent-bit`;
+    expect(writes(kube)).toEqual([`PATCH ${path} dryRun`, `PATCH ${path}`]);
+    const real = kube.mutations()[1]!;
+    expect(real.headers['content-type']).toBe('application/strategic-merge-patch+json');
+    expect(real.query).toEqual({ fieldManager: 'oncall-scout' });
+    expect(restartedAt(real.body)).toBeDefined();
+    expect(restartedAt(kube.object('DaemonSet', ns, 'fluent-bit')!)).toBe(restartedAt(real.body));
+    // Every old pod is gone; three new ones run.
+    for (const name of pods) expect(kube.object('Pod', ns, name)).toBeUndefined();
+    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    expect(audit.map((e) => e.event)).toEqual(['proposed', 'decided', 'dry-run', 'executed', 'outcome']);
+    expect(audit[2]!.message).toBe(
+      `server-side dry run accepted: daemonset ${ns}/fluent-bit restarted (pod template annotation kubectl.kubernetes.io/restartedAt) (dry run)`,
+    );
+  });
+
+  it('a bounded scale-up: dry run, then the scale subresource from the count it read, followed to Ready', async () => {
+    const ns = 'search-api';
+    const { engine, kube } = await stack({
+      scenarios: [],
+      policy: 'actions:\n  scale-up: auto\nminConfidence: 50\nscaleUp:\n  maxStep: 2\n  maxReplicas: 6\n',
+      llmAnswer: answerProposing('Unknown', {
+        type: 'scale-up',
+        namespace: ns,
+        deployment: 'query-api',
+        by: 2,
+      }),
+    });
+    const labels = { app: 'query-api' };
+    const hash = '7f9c8d6b5';
+    const dep: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'query-api',
+        namespace: ns,
+        generation: 2,
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: labels },
+        template: template(labels, 'query'),
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      },
+      status: {
+        observedGeneration: 2,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+      },
+    };
+    const rs: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `query-api-${hash}`,
+        namespace: ns,
+        labels: { ...labels, 'pod-template-hash': hash },
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'query-api',
+            uid: fakeUid('Deployment', ns, 'query-api'),
+            controller: true,
+          },
+        ],
+      },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { ...labels, 'pod-template-hash': hash } },
+        template: template({ ...labels, 'pod-template-hash': hash }, 'query'),
+      },
+      status: { replicas: 3, readyReplicas: 3, availableReplicas: 3, fullyLabeledReplicas: 3 },
+    };
+    kube.upsert(dep);
+    kube.upsert(rs);
+    for (const s of ['b2k4m', 'h7q9z', 'x3v5t'])
+      kube.upsert(workloadPod(rs, `query-api-${hash}-${s}`, 'query', true));
+
+    const id = fireAbout(engine, {
+      alertname: 'KubeDeploymentReplicasMismatch',
+      namespace: ns,
+      deployment: 'query-api',
+    });
+    const done = await actionIn(engine, id, ['done', 'failed', 'refused']);
+    expect(done).toMatchObject({
+      state: 'done',
+      mode: 'auto',
+      action: { type: 'scale-up', deployment: 'query-api', by: 2 },
+      dryRun: `accepted (deployment ${ns}/query-api scaled from 3 to 5 replicas)`,
+    });
+    expect(done.outcome).toMatch(/^deployment search-api\/query-api has 5 ready replicas \(after \d+ s\)$/);
+    const path = `/apis/apps/v1/namespaces/${ns}/deployments/query-api/scale`;
+    expect(writes(kube)).toEqual([`PATCH ${path} dryRun`, `PATCH ${path}`]);
+    for (const r of kube.mutations()) {
+      expect(r.headers['content-type']).toBe('application/json-patch+json');
+      // From the count it read, so a concurrent change (an autoscaler, a person) fails the test op.
+      expect(r.body).toEqual([
+        { op: 'test', path: '/spec/replicas', value: 3 },
+        { op: 'replace', path: '/spec/replicas', value: 5 },
+      ]);
+    }
+    expect((kube.object('Deployment', ns, 'query-api')!.spec as { replicas: number }).replicas).toBe(5);
+    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    expect(audit.map((e) => [e.event, e.ok])).toEqual([
+      ['proposed', null],
+      ['decided', true],
+      ['dry-run', true],
+      ['executed', true],
+      ['outcome', true],
+    ]);
+    expect(audit[3]!.message).toBe(`deployment ${ns}/query-api scaled from 3 to 5 replicas`);
+  });
+
+  it('a scale-up past the policy’s maxReplicas is refused before any write', async () => {
+    const ns = 'search-api';
+    const { engine, kube } = await stack({
+      scenarios: [],
+      policy: 'actions:\n  scale-up: auto\nminConfidence: 50\nscaleUp:\n  maxStep: 2\n  maxReplicas: 4\n',
+      llmAnswer: answerProposing('Unknown', {
+        type: 'scale-up',
+        namespace: ns,
+        deployment: 'query-api',
+        by: 2,
+      }),
+    });
+    const labels = { app: 'query-api' };
+    const dep: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'query-api', namespace: ns, generation: 2 },
+      spec: { replicas: 3, selector: { matchLabels: labels }, template: template(labels, 'query') },
+      status: {
+        observedGeneration: 2,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+      },
+    };
+    kube.upsert(dep);
+    const id = fireAbout(engine, {
+      alertname: 'KubeDeploymentReplicasMismatch',
+      namespace: ns,
+      deployment: 'query-api',
+    });
+    const refused = await actionIn(engine, id, ['done', 'failed', 'refused']);
+    expect(refused).toMatchObject({
+      state: 'refused',
+      stateReason: `deployment ${ns}/query-api would go from 3 to 5 replicas, above the policy's scaleUp.maxReplicas of 4`,
+    });
+    expect(kube.mutations()).toEqual([]);
   });
 });

@@ -44,6 +44,9 @@ export async function read<T>(
   parent?: AbortSignal,
   credentialPlugin?: string,
 ): Promise<ReadResult<T>> {
+  // An already-aborted signal never fires 'abort' again: a read started after the deadline would
+  // otherwise go out and wait for its own timeout.
+  if (parent?.aborted) return { gap: { what, ...explain(parent.reason, parent, credentialPlugin) } };
   const ctrl = new AbortController();
   const onParent = () => ctrl.abort(parent?.reason);
   parent?.addEventListener('abort', onParent, { once: true });

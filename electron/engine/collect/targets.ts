@@ -98,13 +98,10 @@ function workloadFlow(kind: WorkloadKind): Flow {
       }
       workload = { kind: 'Job', obj: job, chain: [`Job/${job.metadata?.name}`, `CronJob/${t.name}`] };
     }
-    const pods = await listPods(
-      r,
-      t.namespace,
-      workloadSelector(workload),
-      `pods of ${workload.kind.toLowerCase()} ${t.namespace}/${workload.obj.metadata?.name}`,
-    );
-    if (!pods.length)
+    const what = `pods of ${workload.kind.toLowerCase()} ${t.namespace}/${workload.obj.metadata?.name}`;
+    const pods = await listPods(r, t.namespace, workloadSelector(workload), what);
+    // A list that failed is already a gap; it does not mean the workload has no pods.
+    if (!pods.length && !ctx.gaps.some((g) => g.what === what))
       r.gap({
         what: `pods of ${kind.toLowerCase()} ${t.namespace}/${t.name}`,
         reason: 'it has no pods right now',
@@ -167,7 +164,8 @@ const pvcFlow: Flow = async (r, ctx, t, limits) => {
     r.kube.core.readNamespacedPersistentVolumeClaim({ name: t.name, namespace: t.namespace }, withSignal(s)),
   );
   if (!pvc) return;
-  ctx.pvcs.push(pvcInfo(pvc));
+  const info = pvcInfo(pvc);
+  ctx.pvcs.push(info);
   const [events, pods] = await Promise.all([
     pvcEvents(r, pvc),
     listPods(r, t.namespace, undefined, `pods in namespace ${t.namespace}`),
@@ -177,6 +175,8 @@ const pvcFlow: Flow = async (r, ctx, t, limits) => {
     p.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === t.name),
   );
   if (users.length) await investigatePods(r, ctx, users, limits);
+  // investigatePods read the claim again for the pods that mount it; keep exactly one entry.
+  ctx.pvcs = [info, ...ctx.pvcs.filter((p) => p.name !== t.name)];
 };
 
 /** A namespace-only alert: its warning events and its unhealthy pods. */

@@ -43,7 +43,10 @@ export async function chat(
     opts.firstTokenTimeoutMs,
   );
   const total = setTimeout(
-    () => stop(`Ollama did not finish within ${opts.totalTimeoutMs / 1000} s; the rules report stands`),
+    () =>
+      stop(
+        `Ollama did not finish within ${opts.totalTimeoutMs / 1000} s; the rules report stands (raise llmTimeoutMs in the config file, or pick a smaller model for this machine)`,
+      ),
     opts.totalTimeoutMs,
   );
   const client = new Ollama({

@@ -14,8 +14,13 @@ export const configError: Rule = {
       for (const c of pod.containers) {
         if (c.state.kind !== 'waiting' || !CONFIG_REASONS.has(c.state.reason ?? '')) continue;
         const evidence = [stateEvidence(pod, c, 'state')];
+        // This pod's own event: in a namespace-wide context another pod may miss something else.
         const failed = ctx.events.find(
-          (e) => e.type === 'Warning' && e.reason === 'Failed' && MISSING.test(e.message),
+          (e) =>
+            e.type === 'Warning' &&
+            e.reason === 'Failed' &&
+            e.object === `Pod/${pod.name}` &&
+            MISSING.test(e.message),
         );
         if (failed) evidence.push(eventEvidence(ctx, failed));
         const m = MISSING.exec(`${c.state.message ?? ''} ${failed?.message ?? ''}`);

@@ -15,6 +15,9 @@ const PULL_REASONS = new Set([
 
 /** Why a pull fails is in the kubelet's Failed event, not in the waiting reason. */
 export function pullCause(text: string): PullCause {
+  // Docker Hub answers a private repository pulled without credentials with "pull access denied,
+  // repository does not exist or may require authorization … insufficient_scope": the denial is the cause.
+  if (/pull access denied|insufficient_scope/i.test(text)) return 'denied';
   if (/manifest unknown|not found|does not exist/i.test(text)) return 'notFound';
   if (/unauthorized|denied|authentication required|403 Forbidden|401/i.test(text)) return 'denied';
   if (/no such host|i\/o timeout|connection refused|TLS handshake/i.test(text)) return 'unreachable';

@@ -49,7 +49,10 @@ export const unschedulable: Rule = {
           text: `PodScheduled=False ${cond.reason ?? ''}: ${cond.message ?? ''}`.trim(),
         },
       ];
-      const ev = [...ctx.events].reverse().find((e) => e.reason === 'FailedScheduling');
+      // This pod's own event: another pending pod in the context may be stuck for another reason.
+      const ev = ctx.events.findLast(
+        (e) => e.reason === 'FailedScheduling' && e.object === `Pod/${pod.name}`,
+      );
       if (ev) evidence.push(eventEvidence(ctx, ev));
       // Why a claim stays unbound is on the claim: ProvisioningFailed (no such StorageClass, quota…).
       const claims = new Set(
