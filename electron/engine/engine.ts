@@ -162,11 +162,17 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
       }
       disk.ok();
       if (result.resolved.length) engine.pipeline.cancel(result.resolved);
-      if (bus.listening('incident')) {
-        for (const id of [...result.created, ...result.resolved]) {
-          const s = queries.summary(id);
-          if (s) bus.emit('incident', s);
-        }
+      // The live list hears of them right after the caller has its answer: a storm's payload of a
+      // hundred alerts should not wait for a hundred summaries to be read and serialised.
+      const changed = [...result.created, ...result.resolved];
+      if (changed.length && bus.listening('incident')) {
+        setImmediate(() => {
+          if (!db.open) return; // closed meanwhile: nobody is listening any more
+          for (const id of changed) {
+            const s = queries.summary(id);
+            if (s) bus.emit('incident', s);
+          }
+        });
       }
       if (result.created.length) engine.pipeline.kick();
       return result;

@@ -56,9 +56,9 @@ export async function startFakes(
  * Lowers a stand-in's CPU priority to the minimum. The cluster, Ollama's GPU box and Alertmanager are
  * other machines in real life: on a 2-core runner their work must not be billed to the engine's figures.
  */
-export function asRemote(pid: number): void {
+export function asRemote(pid: number, priority = 19): void {
   try {
-    os.setPriority(pid, 19);
+    os.setPriority(pid, priority);
   } catch {
     // not permitted: the figures then include the stand-ins' CPU use
   }

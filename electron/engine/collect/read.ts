@@ -100,8 +100,15 @@ export function explain(
   parent?: AbortSignal,
   credentialPlugin?: string,
 ): { reason: string; fix?: string } {
-  if (parent?.aborted)
-    return { reason: `stopped: ${String(parent.reason?.message ?? parent.reason ?? 'deadline')}` };
+  if (parent?.aborted) {
+    const reason = parent.reason as { name?: string; message?: string } | undefined;
+    if (reason?.name === 'TimeoutError')
+      return {
+        reason: 'the collection deadline passed before it was read',
+        fix: 'the API server is slow; raise collectDeadlineMs in the config file if this keeps happening',
+      };
+    return { reason: `stopped: ${String(reason?.message ?? reason ?? 'cancelled')}` };
+  }
   if (err instanceof ReadTimeout) {
     return {
       reason: err.message,

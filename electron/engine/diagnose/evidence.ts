@@ -102,7 +102,7 @@ export function matchingLines(log: LogInfo, re: RegExp, max = 5): Evidence[] {
 
 /** Lines that usually carry the cause of a crash, across languages and runtimes. */
 export const ERROR_SIGNATURE =
-  /\b(panic|fatal|FATAL|ERROR|Error|error|Exception|Traceback|Caused by|OutOfMemory|OOM|killed|refused|timed? ?out|unreachable|no such host|denied|unauthorized|forbidden|not found|invalid|failed|cannot|can't|unable)\b|\b5\d\d\b/;
+  /\b(panic|fatal|FATAL|ERROR|Error|error|Exception|Traceback|Caused by|OutOfMemory|OOM|killed|refused|timed? ?out|unreachable|no such host|denied|unauthorized|forbidden|not found|invalid|failed|cannot|can't|unable)\b|\b(?:HTTP\/\d(?:\.\d)? |status[=: "]+|code[=: "]+|returned |responded (?:with )?)5\d\d\b/;
 
 /** Lines logged at error level or worse, or naming an error outright: the app's own account of the failure. */
 export const DECISIVE_ERROR =
