@@ -195,15 +195,17 @@ async function storm(
   const notes = watchNotifications(app.url);
   const list = await openList(page, app.url);
   const probes: number[] = [];
+  const probing: Promise<number>[] = [];
   const t0 = Date.now();
   const sends: Promise<void>[] = [];
   let probe = 0;
   for (let i = 0; i < PAYLOADS; i++) {
     await sleep(Math.max(0, t0 + (i * STORM_MS) / PAYLOADS - Date.now()));
     sends.push(send(i));
-    if (i % 10 === 5) probes.push(await probeList(page, app.url, probe++));
+    if (i % 10 === 5) probing.push(probeList(page, app.url, probe++));
   }
   await Promise.all(sends);
+  probes.push(...(await Promise.all(probing)));
   const frames = await list.stop();
   let stored = 0;
   const until = Date.now() + 120_000;
@@ -223,6 +225,14 @@ async function storm(
   };
 }
 
+/** Probes seen in the list (p50, max), and those never seen: pushed below the visible rows by newer ones. */
+function listProbes(all: number[]): string {
+  const seen = all.filter((x) => !Number.isNaN(x));
+  const missed = all.length - seen.length;
+  const head = seen.length ? `p50 ${ms(pct(seen, 50))}, max ${ms(Math.max(...seen))}` : 'none seen';
+  return `${head} (${all.length} probes${missed ? `; ${missed} scrolled out of view by newer incidents before a frame showed them` : ''})`;
+}
+
 function report(name: string, r: StormResult): void {
   const l = r.latencies;
   console.log(`\n${name}`);
@@ -237,9 +247,7 @@ function report(name: string, r: StormResult): void {
   console.log(
     `  list frame time:          p50 ${ms(pct(r.frames, 50))}, p99 ${ms(pct(r.frames, 99))}, max ${ms(Math.max(...r.frames))} (${r.frames.length} frames)`,
   );
-  console.log(
-    `  new incident → list:      p50 ${ms(pct(r.probes, 50))}, max ${ms(Math.max(...r.probes))} (${r.probes.length} probes)`,
-  );
+  console.log(`  new incident → list:      ${listProbes(r.probes)}`);
 }
 
 async function main(): Promise<void> {

@@ -2,20 +2,35 @@ import type { Page } from 'playwright-core';
 
 /**
  * Starts watching the open incident list for `text`; the returned function resolves with the
- * Date.now() (the page's clock, the same machine's) at which it appeared.
+ * Date.now() (the page's clock, the same machine's) at which it appeared, or NaN if it did not within
+ * `timeoutMs`.
  */
-export async function watchListFor(page: Page, text: string): Promise<() => Promise<number>> {
-  await page.evaluate((p) => {
-    const w = window as unknown as { __seen?: Promise<number> };
-    w.__seen = new Promise((resolve) => {
-      const obs = new MutationObserver(() => {
-        if (document.querySelector('.vlist')?.textContent?.includes(p)) {
+export async function watchListFor(
+  page: Page,
+  text: string,
+  timeoutMs = 30_000,
+): Promise<() => Promise<number>> {
+  await page.evaluate(
+    ([p, ms]) => {
+      const w = window as unknown as { __seen?: Record<string, Promise<number>> };
+      w.__seen ??= {};
+      w.__seen[p] = new Promise((resolve) => {
+        const obs = new MutationObserver(() => {
+          if (document.querySelector('.vlist')?.textContent?.includes(p)) {
+            obs.disconnect();
+            resolve(Date.now());
+          }
+        });
+        obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+        // Never seen (pushed out of the visible rows by newer ones in the same render): NaN, not a hang.
+        setTimeout(() => {
           obs.disconnect();
-          resolve(Date.now());
-        }
+          resolve(Number.NaN);
+        }, ms);
       });
-      obs.observe(document.body, { childList: true, subtree: true, characterData: true });
-    });
-  }, text);
-  return () => page.evaluate(() => (window as unknown as { __seen: Promise<number> }).__seen);
+    },
+    [text, timeoutMs] as const,
+  );
+  return () =>
+    page.evaluate((p) => (window as unknown as { __seen: Record<string, Promise<number>> }).__seen[p]!, text);
 }

@@ -189,6 +189,16 @@ describe('when Prometheus is not there, or not Prometheus', () => {
           fix: expect.stringMatching(/--prometheus URL/),
         }),
       );
+      // A configured Prometheus that does not answer is named in the fix, not suggested again.
+      const configured = await collectMetrics(
+        { generatorURL: graph(closed, 'x > 1'), startsAt: new Date().toISOString() },
+        target,
+        { ...opts, url: closed },
+        undefined,
+      );
+      expect(configured.gaps.find((g) => g.what === 'metrics')?.fix).toBe(
+        `check that --prometheus ${closed} answers from this laptop, or set prometheusService: <namespace>/<service>:<port> to go through the Kubernetes API`,
+      );
       const hung = await collectMetrics(
         { generatorURL: graph(slow.url, 'x > 1'), startsAt: new Date().toISOString() },
         target,

@@ -170,7 +170,7 @@ export async function collectMetrics(
   gaps.push({
     what: 'metrics',
     reason: `no Prometheus answered (${tried.join('; ')})`,
-    fix: 'pass --prometheus URL (reachable from this laptop), or set prometheusService: <namespace>/<service>:<port> to go through the Kubernetes API',
+    fix: unreachedFix(o),
   });
   return { gaps };
 }
@@ -242,4 +242,19 @@ async function toSeries(
       };
     }),
   };
+}
+
+/** What to do when no Prometheus answered: configure what is missing, or check what is configured. */
+function unreachedFix(o: MetricsOptions): string {
+  const configured = [o.url && `--prometheus ${o.url}`, o.service && `prometheusService ${o.service}`].filter(
+    Boolean,
+  );
+  const check = configured.length ? `check that ${configured.join(' and ')} answers from this laptop` : '';
+  if (o.url && o.service) return check;
+  const add = o.url
+    ? 'or set prometheusService: <namespace>/<service>:<port> to go through the Kubernetes API'
+    : o.service
+      ? 'or pass --prometheus URL (reachable from this laptop)'
+      : 'pass --prometheus URL (reachable from this laptop), or set prometheusService: <namespace>/<service>:<port> to go through the Kubernetes API';
+  return [check, add].filter(Boolean).join(', ');
 }
