@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sourceName } from '../../shared/alertmanager.ts';
+import { alertsPath, eligible, parseAlertList, parseJsonReply, readAmStatus } from './alertmanager/alerts.ts';
+import { sourceConnection } from './alertmanager/connection.ts';
 import { k8sLib } from './collect/k8s-lib.ts';
 import { createKubeProvider, KubeSetupError } from './collect/kube.ts';
 import { explain, read, withSignal } from './collect/read.ts';
@@ -244,10 +247,60 @@ function feishuChecks(config: EngineConfig): Check[] {
   return checks;
 }
 
+/** Each polled Alertmanager (pull mode): does it answer the list the poller asks for, and how many fire. */
+async function alertmanagerChecks(config: EngineConfig): Promise<Check[]> {
+  if (!config.alertmanagers.length) return [];
+  let kube: ReturnType<typeof createKubeProvider> | undefined;
+  const kubeFor = () =>
+    (kube ??= createKubeProvider({
+      kubeconfig: config.kubeconfig,
+      context: config.context,
+      clusterContexts: config.clusterContexts,
+    }));
+  return Promise.all(
+    config.alertmanagers.map(async (source): Promise<Check> => {
+      const what = `Alertmanager ${sourceName(source)}`;
+      try {
+        const conn = sourceConnection(
+          { ...source, timeoutSeconds: Math.min(source.timeoutSeconds, 5) },
+          kubeFor,
+        );
+        const [reply, am] = await Promise.all([
+          conn.request(alertsPath(source)),
+          readAmStatus(conn).catch(() => null),
+        ]);
+        const list = parseAlertList(parseJsonReply(reply, conn.target), '', new Date());
+        const firing = list.alerts.filter((a) => a.alert.status === 'firing' && eligible(a, source)).length;
+        return {
+          ok: list.invalid === 0,
+          essential: false,
+          what,
+          detail: `answering at ${conn.target}${am?.version ? ` (Alertmanager ${am.version})` : ''}: ${firing} firing alert(s) to analyse${list.invalid ? `; ${list.invalid} entries are not valid alerts (${list.firstProblem})` : ''}`,
+          ...(list.invalid
+            ? { fix: 'is this an Alertmanager API v2? check the URL and any path prefix' }
+            : {}),
+        };
+      } catch (err) {
+        return {
+          ok: false,
+          essential: true,
+          what,
+          detail: `cannot poll: ${(err as Error).message}`,
+          fix: 'correct the source in Settings → Alertmanager sources (or its --alertmanager flag); the engine keeps retrying with back-off',
+        };
+      }
+    }),
+  );
+}
+
 /** Everything `oncall-scout doctor` checks, in the order it prints them. */
 export async function runDoctor(config: EngineConfig, namespace?: string): Promise<Check[]> {
-  const [kube, ollama] = await Promise.all([kubeChecks(config, namespace), ollamaChecks(config)]);
-  return [...kube, ...ollama, ...feishuChecks(config)];
+  const [kube, ollama, alertmanagers] = await Promise.all([
+    kubeChecks(config, namespace),
+    ollamaChecks(config),
+    alertmanagerChecks(config),
+  ]);
+  return [...kube, ...ollama, ...alertmanagers, ...feishuChecks(config)];
 }
 
 export function formatChecks(checks: Check[]): string {

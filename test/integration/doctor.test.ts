@@ -3,6 +3,7 @@ import { resolveConfig } from '../../electron/engine/config.ts';
 import { formatChecks, runDoctor } from '../../electron/engine/doctor.ts';
 import type { FakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
+import { startAlertmanager } from '../helpers/alertmanager.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { tempDir } from '../helpers/engine.ts';
 
@@ -67,5 +68,48 @@ describe('oncall-scout doctor', () => {
       what: 'kubeconfig',
       detail: expect.stringMatching(/no kubeconfig found/),
     });
+  });
+
+  it('polls each Alertmanager source once: the real one answers with its version, a wrong one says what to fix', async () => {
+    const am = await startAlertmanager('http://127.0.0.1:9/webhook/alertmanager', 'unused');
+    try {
+      await am.postAlerts([
+        {
+          labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'api-1', severity: 'critical' },
+        },
+        { labels: { alertname: 'Watchdog', severity: 'none' } },
+      ]);
+      const checks = await runDoctor(
+        config({
+          alertmanagers: [
+            { name: 'prod', url: am.url, filter: ['namespace="shop"'] },
+            { name: 'gone', url: 'http://127.0.0.1:9' },
+            { name: 'prefixed', url: `${am.url}/not-alertmanager` },
+          ],
+        }),
+      );
+      const text = formatChecks(checks);
+      expect(text).toMatch(
+        /✓ Alertmanager prod: answering at http:\/\/127\.0\.0\.1:\d+ \(Alertmanager 0\.\d+\.\d+[^)]*\): 1 firing alert\(s\) to analyse/,
+      );
+      expect(checks.find((c) => c.what === 'Alertmanager gone')).toMatchObject({
+        ok: false,
+        essential: true,
+        detail: expect.stringMatching(
+          /connection refused by 127\.0\.0\.1:9: is Alertmanager running there\?/,
+        ),
+        fix: expect.stringMatching(/Settings → Alertmanager sources/),
+      });
+      expect(checks.find((c) => c.what === 'Alertmanager prefixed')!.detail).toMatch(
+        /answered HTTP 404.*check the URL and any path prefix/,
+      );
+    } finally {
+      await am.close();
+    }
+  });
+
+  it('checks no Alertmanager when none is configured (webhook only)', async () => {
+    const checks = await runDoctor(config());
+    expect(checks.some((c) => c.what.startsWith('Alertmanager'))).toBe(false);
   });
 });
