@@ -259,9 +259,27 @@ export async function workloadAround(
   };
 }
 
-/** For an alert about the workload itself: its rollout (Deployments) and events, read together. */
+/**
+ * For an alert about the workload itself: its rollout (Deployments) and events, read together. A
+ * ReplicaSet is one revision of a Deployment: it keeps its own replica counts and gains the chain up to
+ * the Deployment, that Deployment's last rollout and its events (a stuck rollout is told there).
+ */
 export async function workloadDetails(r: Reader, w: Workload): Promise<WorkloadAround> {
   const info = workloadInfo(w);
+  const up = w.kind === 'ReplicaSet' ? controllerOf(w.obj.metadata) : undefined;
+  if (up?.kind === 'Deployment') {
+    const selector = selectorString(withoutTemplateHash((w.obj as k8s.V1ReplicaSet).spec?.selector));
+    const [own, dep, replicaSets, depEvents] = await Promise.all([
+      workloadEvents(r, 'ReplicaSet', info.namespace, info.name),
+      readWorkload(r, 'Deployment', info.namespace, up.name) as Promise<k8s.V1Deployment | undefined>,
+      listReplicaSets(r, info.namespace, selector, `deployment ${info.namespace}/${up.name}`),
+      workloadEvents(r, 'Deployment', info.namespace, up.name),
+    ]);
+    info.chain = [...info.chain, `Deployment/${up.name}`];
+    if (dep) info.rollout = rolloutFrom(dep, replicaSets?.items ?? []);
+    const events = [...(own?.items ?? []), ...(depEvents?.items ?? [])].map(eventInfo);
+    return { info, events, siblings: [] };
+  }
   const isDeployment = w.kind === 'Deployment';
   const [events, replicaSets] = await Promise.all([
     workloadEvents(r, w.kind, info.namespace, info.name),
