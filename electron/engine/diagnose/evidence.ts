@@ -89,20 +89,42 @@ export function repeats(line: string): number {
   return m ? Number(m[1]) : 1;
 }
 
+/** The first line of a program's usage text (Go's flag package, cobra, argparse, most CLIs). */
+const USAGE_START = /^(?:Usage of \S+:|usage:|Usage:)/i;
+/** Inside usage text: indented option lines, blank lines and the section headings between them. */
+const USAGE_BODY =
+  /^(?:\s|$|(?:Flags|Global Flags|Available Commands|Options|Commands|Aliases|Examples|positional arguments|optional arguments|options):?\s*$)/i;
+
+/**
+ * Which lines are a program's usage text: printed after a bad flag, they describe every option ("log
+ * level: debug, info, warn, error") and are never the error itself — the line before them is.
+ */
+function usageLines(lines: string[]): Set<number> {
+  const usage = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (!USAGE_START.test(lines[i]!)) continue;
+    usage.add(i);
+    while (i + 1 < lines.length && USAGE_BODY.test(lines[i + 1]!)) usage.add(++i);
+  }
+  return usage;
+}
+
 /** Lines matching `re`, newest last, at most `max`, near-duplicates (same text but numbers) once. */
 export function matchingLines(log: LogInfo, re: RegExp, max = 5): Evidence[] {
   const lines = log.text.split('\n');
+  const usage = usageLines(lines);
   const hits: Evidence[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.trim() && re.test(line)) hits.push({ ref: logRef(log, i + 1), text: line.trim().slice(0, 400) });
+    if (line.trim() && !usage.has(i) && re.test(line))
+      hits.push({ ref: logRef(log, i + 1), text: line.trim().slice(0, 400) });
   }
   return dedupeByText(hits).slice(-max);
 }
 
 /** Lines that usually carry the cause of a crash, across languages and runtimes. */
 export const ERROR_SIGNATURE =
-  /\b(panic|fatal|FATAL|ERROR|Error|error|Exception|Traceback|Caused by|OutOfMemory|OOM|killed|refused|timed? ?out|unreachable|no such host|denied|unauthorized|forbidden|not found|invalid|failed|cannot|can't|unable)\b|\b(?:HTTP\/\d(?:\.\d)? |status[=: "]+|code[=: "]+|returned |responded (?:with )?)5\d\d\b/;
+  /\b(panic|fatal|FATAL|ERROR|Error|error|Exception|Traceback|Caused by|OutOfMemory|OOM|killed|refused|timed? ?out|unreachable|no such host|denied|unauthorized|forbidden|not found|invalid|failed|cannot|can't|unable|not defined|unknown (?:flag|option|command|argument|shorthand flag)|unrecognized|required (?:flag|option|argument))\b|\b(?:HTTP\/\d(?:\.\d)? |status[=: "]+|code[=: "]+|returned |responded (?:with )?)5\d\d\b/;
 
 /** Lines logged at error level or worse, or naming an error outright: the app's own account of the failure. */
 export const DECISIVE_ERROR =

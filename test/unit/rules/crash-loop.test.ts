@@ -53,6 +53,35 @@ describe('crash-loop on its scenarios', () => {
   });
 });
 
+describe('crash-loop on usage text', () => {
+  it('a bad flag (Go flag package): the line before the usage text is the last error, not an option description', () => {
+    const [f] = crashLoop.run(ctxOf('crashloop-bad-flag'));
+    expect(f!.params).toMatchObject({ exit: 2, lastError: 'flag provided but not defined: -metrics-addr' });
+    const logLines = f!.evidence.filter((e) => e.ref.startsWith('log/')).map((e) => e.text);
+    expect(logLines).toEqual(['flag provided but not defined: -metrics-addr']);
+  });
+
+  it("cobra's unknown flag, followed by its Usage and Flags sections", () => {
+    const ctx = ctxOf('crashloop-bad-flag', (c) => {
+      for (const l of c.logs)
+        l.text = [
+          'Error: unknown flag: --metrics-addr',
+          'Usage:',
+          '  ledger-sync [flags]',
+          '',
+          'Flags:',
+          '  -h, --help               help for ledger-sync',
+          '      --log-level string   log level: debug, info, warn, error (default "info")',
+          '      --fail-fast          exit on the first failed sync',
+        ].join('\n');
+    });
+    const [f] = crashLoop.run(ctx);
+    expect(f!.params.lastError).toBe('Error: unknown flag: --metrics-addr');
+    const logLines = f!.evidence.filter((e) => e.ref.startsWith('log/')).map((e) => e.text);
+    expect(logLines).toEqual(['Error: unknown flag: --metrics-addr']);
+  });
+});
+
 describe('crash-loop edge cases', () => {
   it('exit code 0 in a back-off loop is still a crash loop, and says the process exited 0', () => {
     const ctx = ctxOf('crashloop-missing-env', (c) => {
