@@ -121,6 +121,38 @@ describe('the model answering badly', () => {
     expect(error?.message).toMatch(/not a valid diagnosis twice \(not JSON/);
   });
 
+  it('the repair shares the one time limit: a slow bad answer leaves no time to ask again', async () => {
+    // 60 chars every 100 ms: the bad answer takes about 4 s of the 5 s limit.
+    const bad = `{"rootCause": {"category": "OOMKilled", "explanation": "${'x'.repeat(2_300)}`;
+    ollama.setOptions({ tokenDelayMs: 100, chunkSize: 60 });
+    try {
+      const t0 = performance.now();
+      const { error, requests } = await diagnose([bad, valid()]);
+      expect(requests).toHaveLength(1);
+      expect(error?.message).toMatch(
+        /not a valid diagnosis \(not JSON.*too little of the 5 s limit was left/,
+      );
+      expect(performance.now() - t0).toBeLessThan(5_000 + 1_000);
+    } finally {
+      ollama.setOptions({ tokenDelayMs: 0, chunkSize: 6 });
+    }
+  });
+
+  it('a repair that streams past what is left of the limit is cut at the limit, not after a second full one', async () => {
+    ollama.setOptions({ tokenDelayMs: 100, chunkSize: 40 });
+    try {
+      const t0 = performance.now();
+      // First answer: bad, 2.5 s of streaming; the repair: valid but over 10 s of streaming.
+      const bad = `{"rootCause": {"category": "OOMKilled", "explanation": "${'x'.repeat(950)}`;
+      const { error, requests } = await diagnose([bad, `${valid()}${' '.repeat(4_000)}`]);
+      expect(requests).toHaveLength(2);
+      expect(error?.message).toMatch(/^Ollama did not finish within 5 s/);
+      expect(performance.now() - t0).toBeLessThan(5_000 + 1_200);
+    } finally {
+      ollama.setOptions({ tokenDelayMs: 0, chunkSize: 6 });
+    }
+  });
+
   it('never offers a destructive or made-up command as copy-ready', async () => {
     const { run } = await diagnose([
       valid({

@@ -53,16 +53,33 @@ export function parseDiagnosis(
   return { ok: true, value: parsed.data, actions: list.slice(0, 10) };
 }
 
+/** A repair needs at least this much of the time limit left to be worth asking for. */
+const MIN_REPAIR_MS = 2_000;
+
 /**
- * Asks the model, with one repair attempt when the answer does not validate. Throws LlmError with a
+ * Asks the model, with one repair attempt when the answer does not validate. Both attempts share the
+ * one time limit (llmTimeoutMs): the repair gets what the first answer left. Throws LlmError with a
  * user-facing reason when there is no usable answer.
  */
 export async function llmDiagnose(input: LlmInput): Promise<LlmRun> {
   const m = input.messages ?? en;
   const messages: ChatMessage[] = buildMessages(input.alert, input.findings, input.digest, m, input);
+  const deadline = performance.now() + input.ollama.totalTimeoutMs;
   let reason = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const res = await chat(input.ollama, messages, LLM_FORMAT, input.onToken ?? (() => {}), input.signal);
+    const left = Math.round(deadline - performance.now());
+    if (attempt > 1 && left < MIN_REPAIR_MS) {
+      throw new LlmError(
+        `the model's answer was not a valid diagnosis (${reason}) and too little of the ${input.ollama.totalTimeoutMs / 1000} s limit was left to ask again; the rules report is shown`,
+      );
+    }
+    const res = await chat(
+      { ...input.ollama, deadline },
+      messages,
+      LLM_FORMAT,
+      input.onToken ?? (() => {}),
+      input.signal,
+    );
     const parsed = parseDiagnosis(res.content);
     if (parsed.ok) {
       return {

@@ -8,6 +8,8 @@ export interface OllamaOptions {
   numCtx: number;
   firstTokenTimeoutMs: number;
   totalTimeoutMs: number;
+  /** When the time limit started earlier (a repair after a first answer): stop at this performance.now(). */
+  deadline?: number;
 }
 
 export interface ChatResult {
@@ -47,7 +49,9 @@ export async function chat(
       stop(
         `Ollama did not finish within ${opts.totalTimeoutMs / 1000} s; the rules report stands (raise llmTimeoutMs in the config file, or pick a smaller model for this machine)`,
       ),
-    opts.totalTimeoutMs,
+    opts.deadline === undefined
+      ? opts.totalTimeoutMs
+      : Math.max(0, Math.min(opts.totalTimeoutMs, opts.deadline - performance.now())),
   );
   const client = new Ollama({
     host: opts.host,
