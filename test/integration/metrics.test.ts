@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsFor, loadKubeConfig } from '../../electron/engine/collect/kube.ts';
 import { collectMetrics } from '../../electron/engine/collect/metrics/index.ts';
+import { queryRange, serviceProxySource } from '../../electron/engine/collect/metrics/prometheus.ts';
 import { bracketsBalanced, splitThreshold } from '../../electron/engine/collect/metrics/promql.ts';
 import { describeSeries } from '../../electron/engine/collect/metrics/summary.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
@@ -399,6 +400,35 @@ describe('Prometheus through the Kubernetes API service proxy', () => {
         }),
       );
     } finally {
+      await kube.close();
+    }
+  });
+  it('a proxied answer that starts and then drips is cut at the deadline, not kept alive by each byte', async () => {
+    // An API server (or a proxy in front of it) that sends the headers, then a byte every 100 ms.
+    const drip = await impostor((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"success","data":{"result":[');
+      const t = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(t));
+    });
+    const kube = await startFakeKube({ objects: [] });
+    try {
+      const kc = loadKubeConfig({
+        kubeconfig: kube.writeKubeconfig(tempDir('kubeconfig-'), { context: 'test' }),
+      });
+      kc.clusters = kc.clusters.map((c) => ({ ...c, server: drip.url }));
+      const src = serviceProxySource(kc, 'monitoring/prometheus-k8s:web', 'service');
+      const t0 = performance.now();
+      const now = Math.floor(Date.now() / 1000);
+      await expect(queryRange(src, 'up', now - 300, now, 15, 1_000)).rejects.toThrow(
+        /no answer from 127\.0\.0\.1:\d+ within 1 s/,
+      );
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      expect(drip.requests[0]).toMatch(
+        /^\/api\/v1\/namespaces\/monitoring\/services\/prometheus-k8s:web\/proxy\/api\/v1\/query_range\?/,
+      );
+    } finally {
+      await drip.close();
       await kube.close();
     }
   });

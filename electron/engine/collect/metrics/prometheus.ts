@@ -1,8 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
 import { proxyReply } from '../../alertmanager/connection.ts';
-import { type HttpReply, NetworkError } from '../../alertmanager/http.ts';
+import { NetworkError, request } from '../../alertmanager/http.ts';
+
+/** A range query's answer is a few hundred points per series; anything this large is not one. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /** How to reach one Prometheus: a base URL with optional auth, or a service through the API server's proxy. */
 export interface PromSource {
@@ -54,29 +56,13 @@ export function serviceProxySource(kc: k8s.KubeConfig, ref: string, label: strin
   return {
     label,
     async get(pathAndQuery, timeoutMs) {
-      const url = new URL(`${server.replace(/\/$/, '')}${prefix}${pathAndQuery}`);
-      const opts: https.RequestOptions = {
-        method: 'GET',
-        headers: { accept: 'application/json' },
-        timeout: timeoutMs,
-      };
-      await kc.applyToHTTPSOptions(opts);
-      const reply = await new Promise<HttpReply>((resolve, reject) => {
-        const req = (url.protocol === 'https:' ? https : http).request(url, opts, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              contentType: String(res.headers['content-type'] ?? ''),
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
-        req.on('error', reject);
-        req.end();
+      const tls: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(tls);
+      // One deadline for the whole exchange: a proxy that sends headers and then drips the body is cut too.
+      const reply = await request(new URL(`${server.replace(/\/$/, '')}${prefix}${pathAndQuery}`), {
+        timeoutMs,
+        tls,
+        maxBytes: MAX_ANSWER_BYTES,
       });
       // A Status from the API server itself (401, 403, no such Service, no endpoints) is no answer from
       // Prometheus: it throws, so the next source is tried and the gap says what to do.
