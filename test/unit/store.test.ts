@@ -126,6 +126,46 @@ describe('store', () => {
     expect(d.timings.totalMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('keeps a collected context deflated, reads it back whole, and still reads rows stored as JSON text', () => {
+    const { db, ingest, queue, queries } = setup();
+    const [id, old] = ingest([alert('a', 'critical'), alert('old', 'critical')]).created;
+    const lines = Array.from(
+      { length: 2_000 },
+      (_, i) => `2026-11-26T03:00:${String(i % 60).padStart(2, '0')}Z GET /api/orders 200 ${i}`,
+    );
+    const big: Context = {
+      ...ctx,
+      logs: [
+        {
+          pod: 'p',
+          container: 'app',
+          previous: false,
+          text: lines.join('\n'),
+          lineCount: lines.length,
+          truncated: false,
+        },
+      ],
+    };
+    queue.startCollecting(id!);
+    queue.finishRules(id!, big, report('rules'), false, { collectMs: 5, rulesMs: 1 });
+    const stored = db
+      .prepare<[number], { body: Buffer | string; n: number }>(
+        'SELECT body, length(body) AS n FROM contexts WHERE incident_id = ?',
+      )
+      .get(id!)!;
+    expect(Buffer.isBuffer(stored.body)).toBe(true);
+    expect(stored.n).toBeLessThan(JSON.stringify(big).length / 5);
+    expect(queries.detail(id!)!.context).toEqual(big);
+    expect(queue.loadContext(id!)).toEqual(big);
+    // A row written by an earlier version: plain JSON text.
+    db.prepare('INSERT INTO contexts (incident_id, body, collected_at) VALUES (?, ?, ?)').run(
+      old!,
+      JSON.stringify(ctx),
+      ctx.collectedAt,
+    );
+    expect(queries.detail(old!)!.context).toEqual(ctx);
+  });
+
   it('after a crash, interrupted collections start over; a poison incident fails after MAX_ATTEMPTS', () => {
     const { ingest, queue, queries } = setup();
     const [id, poison] = ingest([alert('a', 'critical'), alert('poison', 'critical')]).created;

@@ -1,8 +1,8 @@
-import type { Context } from '../../../shared/context.ts';
 import type { Feedback, FeedbackVerdict, IncidentDetail, IncidentSummary } from '../../../shared/incident.ts';
 import type { Category, Report } from '../../../shared/report.ts';
 import { createActionStore } from './actions.ts';
 import { createAlertmanagerStore } from './alertmanager.ts';
+import { decodeContext } from './context-body.ts';
 import { type Db, write } from './db.ts';
 import { createDeliveries } from './deliveries.ts';
 import { type IncidentRow, toAlert, toSummary } from './rows.ts';
@@ -118,7 +118,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       const row = get.get(id);
       if (!row) return null;
       const ctx = db
-        .prepare<[number], { body: string }>('SELECT body FROM contexts WHERE incident_id = ?')
+        .prepare<[number], { body: string | Buffer }>('SELECT body FROM contexts WHERE incident_id = ?')
         .get(id);
       const reports = db
         .prepare<[number], { body: string }>('SELECT body FROM reports WHERE incident_id = ? ORDER BY id')
@@ -151,7 +151,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       return {
         ...toSummary(row),
         alert: toAlert(row),
-        context: ctx ? (JSON.parse(ctx.body) as Context) : null,
+        context: ctx ? decodeContext(ctx.body) : null,
         report: reports.at(-1) ?? null,
         reports,
         timings: {

@@ -1,5 +1,6 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Report } from '../../../shared/report.ts';
+import { decodeContext, encodeContext } from './context-body.ts';
 import { type Db, immediate, write } from './db.ts';
 import { createDeliveries } from './deliveries.ts';
 import type { IncidentRow } from './rows.ts';
@@ -38,7 +39,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
   const saveContext = db.prepare(
     'INSERT OR REPLACE INTO contexts (incident_id, body, collected_at) VALUES (?, ?, ?)',
   );
-  const loadContext = db.prepare<[number], { body: string }>(
+  const loadContext = db.prepare<[number], { body: string | Buffer }>(
     'SELECT body FROM contexts WHERE incident_id = ?',
   );
   const insertReport = db.prepare(
@@ -86,14 +87,14 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     db,
     (
       id: number,
-      contextJson: string,
+      contextBody: Buffer,
       collectedAt: string,
       report: Report,
       llmWanted: boolean,
       t: { collectMs: number; rulesMs: number },
       announce: Announce | undefined,
     ) => {
-      saveContext.run(id, contextJson, collectedAt);
+      saveContext.run(id, contextBody, collectedAt);
       saveReport(id, report);
       const row = get.get(id)!;
       const wantLlm = llmWanted && !row.resolved_at;
@@ -150,8 +151,8 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
       t: { collectMs: number; rulesMs: number },
       announce?: Announce,
     ): boolean {
-      // Serialise before taking the write lock: the intake on the other connection waits for it.
-      return finishRulesTx(id, JSON.stringify(context), context.collectedAt, report, llmWanted, t, announce);
+      // Serialise and compress before taking the write lock: the intake on the other connection waits for it.
+      return finishRulesTx(id, encodeContext(context), context.collectedAt, report, llmWanted, t, announce);
     },
 
     /** The LLM's turn is over: its report (if any) replaces the rules report as the current one. */
@@ -186,7 +187,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
 
     loadContext(id: number): Context | null {
       const row = loadContext.get(id);
-      return row ? (JSON.parse(row.body) as Context) : null;
+      return row ? decodeContext(row.body) : null;
     },
 
     /** Puts an incident back at the start of the pipeline (engineer asked for a fresh analysis). */
