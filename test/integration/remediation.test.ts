@@ -147,7 +147,7 @@ describe('remediation: proposals, policy, dry run, execution, outcome and audit'
       deleteOptions: { preconditions: { uid: '3b1195f8-23f4-4447-a0c2-92b956baf23b' } },
     });
     expect(kube.object('Pod', 'shop', OOM_POD)).toBeUndefined();
-    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    const audit = await auditTrail(engine, id);
     expect(audit.map((e) => [e.event, e.actor, e.ok])).toEqual([
       ['proposed', 'rules', null],
       ['decided', 'policy', true],
@@ -245,7 +245,7 @@ describe('remediation: proposals, policy, dry run, execution, outcome and audit'
       `pod shop/${OOM_POD} is the last ready replica of deployment checkout: restarting it would leave none ready`,
     );
     expect(kube.mutations()).toEqual([]);
-    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    const audit = await auditTrail(engine, id);
     expect(audit.map((e) => [e.event, e.actor])).toEqual([
       ['proposed', 'rules'],
       ['decided', 'policy'],
@@ -494,19 +494,38 @@ const restartedAt = (obj: unknown) =>
   (obj as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template
     ?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
 
+/** The `kubectl rollout restart` the model proposes for a workload. */
+const restartOf = (w: KubeObject) => ({
+  type: 'rollout-restart',
+  namespace: w.metadata.namespace,
+  kind: w.kind,
+  name: w.metadata.name,
+});
+
+/** A stack whose model proposes `action` (sure of `category`), with `objects` in the stand-in cluster. */
+async function proposingStack(o: {
+  policy: string;
+  action: Record<string, unknown>;
+  category?: string;
+  objects: KubeObject[];
+}) {
+  const s = await stack({
+    scenarios: [],
+    policy: o.policy,
+    llmAnswer: answerProposing(o.category ?? 'CrashLoop', o.action),
+  });
+  for (const obj of o.objects) s.kube.upsert(obj);
+  return s;
+}
+
+/** The incident's audit trail, oldest first. */
+async function auditTrail(engine: Engine, id: number) {
+  return (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+}
+
 describe('remediation: rollout restarts and scale-ups through the executor', () => {
   it('a statefulset: dry run, then the restartedAt patch, followed until every pod is Ready again', async () => {
     const ns = 'ledger';
-    const { engine, kube } = await stack({
-      scenarios: [],
-      policy: 'actions:\n  rollout-restart: auto\nseverities: [warning]\n',
-      llmAnswer: answerProposing('CrashLoop', {
-        type: 'rollout-restart',
-        namespace: ns,
-        kind: 'StatefulSet',
-        name: 'ledger-db',
-      }),
-    });
     const labels = { app: 'ledger-db' };
     const sts: KubeObject = {
       apiVersion: 'apps/v1',
@@ -530,10 +549,11 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
         updateRevision: 'ledger-db-5d8f6c7b9',
       },
     };
-    kube.upsert(sts);
-    kube.upsert(workloadPod(sts, 'ledger-db-0', 'postgres', true));
-    kube.upsert(workloadPod(sts, 'ledger-db-1', 'postgres', true));
-    kube.upsert(workloadPod(sts, 'ledger-db-2', 'postgres', false));
+    const { engine, kube } = await proposingStack({
+      policy: 'actions:\n  rollout-restart: auto\nseverities: [warning]\n',
+      action: restartOf(sts),
+      objects: [sts, ...[0, 1, 2].map((i) => workloadPod(sts, `ledger-db-${i}`, 'postgres', i < 2))],
+    });
     kube.setLogs(
       `${ns}/ledger-db-2/postgres/previous`,
       'LOG:  starting PostgreSQL 16.4\nFATAL:  could not map anonymous shared memory: Cannot allocate memory\n',
@@ -574,7 +594,7 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
     expect((pod2.status as { containerStatuses: { ready: boolean }[] }).containerStatuses[0]!.ready).toBe(
       true,
     );
-    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    const audit = await auditTrail(engine, id);
     expect(audit.map((e) => [e.event, e.actor, e.ok])).toEqual([
       ['proposed', 'llm', null],
       ['decided', 'policy', true],
@@ -586,16 +606,6 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
 
   it('a daemonset: dry run, then the restartedAt patch, followed until every node runs a new pod', async () => {
     const ns = 'logging';
-    const { engine, kube } = await stack({
-      scenarios: [],
-      policy: 'actions:\n  rollout-restart: auto\n',
-      llmAnswer: answerProposing('CrashLoop', {
-        type: 'rollout-restart',
-        namespace: ns,
-        kind: 'DaemonSet',
-        name: 'fluent-bit',
-      }),
-    });
     const labels = { app: 'fluent-bit' };
     const ds: KubeObject = {
       apiVersion: 'apps/v1',
@@ -616,9 +626,12 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
         numberUnavailable: 1,
       },
     };
-    kube.upsert(ds);
     const pods = ['fluent-bit-7xk2p', 'fluent-bit-b9qzt', 'fluent-bit-c4mwn'];
-    for (const [i, name] of pods.entries()) kube.upsert(workloadPod(ds, name, 'fluent-bit', i > 0));
+    const { engine, kube } = await proposingStack({
+      policy: 'actions:\n  rollout-restart: auto\n',
+      action: restartOf(ds),
+      objects: [ds, ...pods.map((name, i) => workloadPod(ds, name, 'fluent-bit', i > 0))],
+    });
 
     const id = fireAbout(engine, {
       alertname: 'KubeDaemonSetRolloutStuck',
@@ -639,7 +652,7 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
     expect(restartedAt(kube.object('DaemonSet', ns, 'fluent-bit')!)).toBe(restartedAt(real.body));
     // Every old pod is gone; three new ones run.
     for (const name of pods) expect(kube.object('Pod', ns, name)).toBeUndefined();
-    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    const audit = await auditTrail(engine, id);
     expect(audit.map((e) => e.event)).toEqual(['proposed', 'decided', 'dry-run', 'executed', 'outcome']);
     expect(audit[2]!.message).toBe(
       `server-side dry run accepted: daemonset ${ns}/fluent-bit restarted (pod template annotation kubectl.kubernetes.io/restartedAt) (dry run)`,
@@ -648,16 +661,6 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
 
   it('a bounded scale-up: dry run, then the scale subresource from the count it read, followed to Ready', async () => {
     const ns = 'search-api';
-    const { engine, kube } = await stack({
-      scenarios: [],
-      policy: 'actions:\n  scale-up: auto\nminConfidence: 50\nscaleUp:\n  maxStep: 2\n  maxReplicas: 6\n',
-      llmAnswer: answerProposing('Unknown', {
-        type: 'scale-up',
-        namespace: ns,
-        deployment: 'query-api',
-        by: 2,
-      }),
-    });
     const labels = { app: 'query-api' };
     const hash = '7f9c8d6b5';
     const dep: KubeObject = {
@@ -708,10 +711,16 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
       },
       status: { replicas: 3, readyReplicas: 3, availableReplicas: 3, fullyLabeledReplicas: 3 },
     };
-    kube.upsert(dep);
-    kube.upsert(rs);
-    for (const s of ['b2k4m', 'h7q9z', 'x3v5t'])
-      kube.upsert(workloadPod(rs, `query-api-${hash}-${s}`, 'query', true));
+    const { engine, kube } = await proposingStack({
+      policy: 'actions:\n  scale-up: auto\nminConfidence: 50\nscaleUp:\n  maxStep: 2\n  maxReplicas: 6\n',
+      category: 'Unknown',
+      action: { type: 'scale-up', namespace: ns, deployment: 'query-api', by: 2 },
+      objects: [
+        dep,
+        rs,
+        ...['b2k4m', 'h7q9z', 'x3v5t'].map((x) => workloadPod(rs, `query-api-${hash}-${x}`, 'query', true)),
+      ],
+    });
 
     const id = fireAbout(engine, {
       alertname: 'KubeDeploymentReplicasMismatch',
@@ -737,7 +746,7 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
       ]);
     }
     expect((kube.object('Deployment', ns, 'query-api')!.spec as { replicas: number }).replicas).toBe(5);
-    const audit = (await engine.api.listAudit({ incidentId: id, limit: 50 })).items.reverse();
+    const audit = await auditTrail(engine, id);
     expect(audit.map((e) => [e.event, e.ok])).toEqual([
       ['proposed', null],
       ['decided', true],
@@ -750,16 +759,6 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
 
   it('a scale-up past the policy’s maxReplicas is refused before any write', async () => {
     const ns = 'search-api';
-    const { engine, kube } = await stack({
-      scenarios: [],
-      policy: 'actions:\n  scale-up: auto\nminConfidence: 50\nscaleUp:\n  maxStep: 2\n  maxReplicas: 4\n',
-      llmAnswer: answerProposing('Unknown', {
-        type: 'scale-up',
-        namespace: ns,
-        deployment: 'query-api',
-        by: 2,
-      }),
-    });
     const labels = { app: 'query-api' };
     const dep: KubeObject = {
       apiVersion: 'apps/v1',
@@ -774,7 +773,12 @@ describe('remediation: rollout restarts and scale-ups through the executor', () 
         availableReplicas: 3,
       },
     };
-    kube.upsert(dep);
+    const { engine, kube } = await proposingStack({
+      policy: 'actions:\n  scale-up: auto\nminConfidence: 50\nscaleUp:\n  maxStep: 2\n  maxReplicas: 4\n',
+      category: 'Unknown',
+      action: { type: 'scale-up', namespace: ns, deployment: 'query-api', by: 2 },
+      objects: [dep],
+    });
     const id = fireAbout(engine, {
       alertname: 'KubeDeploymentReplicasMismatch',
       namespace: ns,
