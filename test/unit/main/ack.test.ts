@@ -6,30 +6,11 @@ import {
 } from '../../../electron/main/decisions/ack-actions.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import { DEFAULT_NOTIFICATIONS } from '../../../shared/settings.ts';
+import { FakeNotification } from '../../helpers/fake-notification.ts';
 
 /** Acknowledging from the notification and the tray: the decisions, and the notifier's buttons with a fake `electron`. */
 
-const fake = vi.hoisted(() => {
-  type Handler = (...args: unknown[]) => void;
-  class FakeNotification {
-    static shown: FakeNotification[] = [];
-    handlers = new Map<string, Handler>();
-    constructor(
-      readonly options: { title: string; body: string; actions?: Array<{ type: string; text: string }> },
-    ) {}
-    static isSupported() {
-      return true;
-    }
-    on(e: string, fn: Handler) {
-      this.handlers.set(e, fn);
-    }
-    show() {
-      FakeNotification.shown.push(this);
-    }
-  }
-  return { FakeNotification, module: { Notification: FakeNotification } };
-});
-vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
+vi.mock('electron', () => import('../../helpers/fake-notification.ts'));
 
 const { startNotifier } = await import('../../../electron/main/notifier.ts');
 const { EventBus } = await import('../../../electron/engine/events.ts');
@@ -101,7 +82,7 @@ describe('acknowledge actions', () => {
       ack: (r) => acks.push(r),
     });
     bus.emit('incident', incident());
-    const n = fake.FakeNotification.shown.at(-1)!;
+    const n = FakeNotification.shown.at(-1)!;
     expect(n.options.actions?.map((a) => a.text)).toEqual(['Acknowledge', 'Acknowledge and silence 1 h']);
     n.handlers.get('action')!({ actionIndex: 1 }, 1);
     expect(acks).toEqual([{ id: 7, silenceMinutes: 60 }]);

@@ -3,30 +3,11 @@ import { approvalButton } from '../../../electron/main/decisions/approve-action.
 import type { ActionRecord } from '../../../shared/action.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import { DEFAULT_NOTIFICATIONS } from '../../../shared/settings.ts';
+import { FakeNotification } from '../../helpers/fake-notification.ts';
 
 /** The "Approve" button of an incident's notification: the decision, and the notifier with a fake `electron`. */
 
-const fake = vi.hoisted(() => {
-  type Handler = (...args: unknown[]) => void;
-  class FakeNotification {
-    static shown: FakeNotification[] = [];
-    handlers = new Map<string, Handler>();
-    constructor(
-      readonly options: { title: string; body: string; actions?: Array<{ type: string; text: string }> },
-    ) {}
-    static isSupported() {
-      return true;
-    }
-    on(e: string, fn: Handler) {
-      this.handlers.set(e, fn);
-    }
-    show() {
-      FakeNotification.shown.push(this);
-    }
-  }
-  return { FakeNotification, module: { Notification: FakeNotification } };
-});
-vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
+vi.mock('electron', () => import('../../helpers/fake-notification.ts'));
 
 const { startNotifier } = await import('../../../electron/main/notifier.ts');
 const { EventBus } = await import('../../../electron/engine/events.ts');
@@ -103,7 +84,7 @@ describe('the Approve button', () => {
     });
     // (The first sight of an incident notifies at once; the engine asks for its pending action then.)
     bus.emit('incident', incident({ state: 'received' }));
-    const n = fake.FakeNotification.shown.at(-1)!;
+    const n = FakeNotification.shown.at(-1)!;
     expect(n.options.actions?.map((a) => a.text)).toEqual([
       'Acknowledge',
       'Acknowledge and silence 1 h',
