@@ -4,6 +4,7 @@ import type { Client } from '../client.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
 import { ExternalLink } from '../ui/ExternalLink.tsx';
 import { ago, exact, safeHref } from '../ui/format.ts';
+import { useRunner } from '../ui/useRunner.ts';
 
 /** Silence lengths offered with an ack (minutes); 0 acknowledges without a silence. */
 export const SILENCE_CHOICES = [0, 30, 60, 120, 240, 480, 1440] as const;
@@ -30,26 +31,13 @@ export function Actions({
   onDone(): void;
 }) {
   const { t, lang } = useI18n();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useRunner(onDone, (action, error) => t('action.failed', { action, error }));
   const [silenceMinutes, setSilenceMinutes] = useState<number>(0);
   // Why the ack made no silence (no Alertmanager known, none reachable): said, not thrown.
   const [notice, setNotice] = useState<string | null>(null);
   const id = detail.id;
   const silence = detail.silence;
   const silenceActive = silence && !silence.expiredAt && Date.parse(silence.endsAt) > Date.now();
-  const run = async (name: string, fn: () => Promise<unknown>) => {
-    setBusy(name);
-    setError(null);
-    try {
-      await fn();
-      onDone();
-    } catch (err) {
-      setError(t('action.failed', { action: name, error: (err as Error).message }));
-    } finally {
-      setBusy(null);
-    }
-  };
   const finished = ['ready', 'failed', 'cancelled'].includes(detail.state);
   const falsePositive = detail.feedback.some((f) => f.verdict === 'false_positive');
   const am = alertmanagerUrl(detail);

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { type ActionRecord, actionCommand } from '../../../shared/action.ts';
 import type { IncidentDetail } from '../../../shared/incident.ts';
 import { auditHash } from '../../../shared/routes.ts';
@@ -7,23 +6,15 @@ import { useI18n } from '../i18n/index.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { ago } from '../ui/format.ts';
 import { Prose } from '../ui/Prose.tsx';
+import { useRunner } from '../ui/useRunner.ts';
 
 function ActionItem({ a, client, onDone }: { a: ActionRecord; client: Client; onDone(): void }) {
   const { t, lang } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const decide = async (name: string, fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      onDone();
-    } catch (err) {
-      setError(t('act.failed', { action: name, error: (err as Error).message }));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    run: decide,
+  } = useRunner(onDone, (action, error) => t('act.failed', { action, error }));
   const command = actionCommand(a.action);
   return (
     <li className={`proposal proposal-${a.state}`} data-action-id={a.id} data-action-state={a.state}>
@@ -58,7 +49,7 @@ function ActionItem({ a, client, onDone }: { a: ActionRecord; client: Client; on
           <button
             type="button"
             className="primary"
-            disabled={busy}
+            disabled={busy !== null}
             data-action="approve"
             onClick={() => decide(t('act.approve'), () => client.api.approveAction({ id: a.id }))}
           >
@@ -66,7 +57,7 @@ function ActionItem({ a, client, onDone }: { a: ActionRecord; client: Client; on
           </button>
           <button
             type="button"
-            disabled={busy}
+            disabled={busy !== null}
             data-action="reject"
             onClick={() => decide(t('act.reject'), () => client.api.rejectAction({ id: a.id }))}
           >
