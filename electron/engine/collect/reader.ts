@@ -23,9 +23,12 @@ export class Reader {
     if (exec?.command) this.plugin = [exec.command, ...(exec.args ?? [])].join(' ');
   }
 
-  /** A read whose failure the report must mention. */
-  async get<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
+  /**
+   * A read whose failure the report must mention. `key` tells reads apart that `what` words alike (a
+   * list under different selectors); by default it is `what`.
+   */
+  async get<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, key = what): Promise<T | undefined> {
+    const r = await this.kube.reads.run(key, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
     if (r.gap) this.gaps.push(r.gap);
     return r.value;
   }
@@ -38,8 +41,9 @@ export class Reader {
     what: string,
     limit: number,
     fn: (signal: AbortSignal, limit: number) => Promise<T>,
+    key = what,
   ): Promise<T | undefined> {
-    const list = await this.get(what, (s) => fn(s, limit));
+    const list = await this.get(what, (s) => fn(s, limit), key);
     if (list?.metadata?._continue) {
       const rest = list.metadata.remainingItemCount;
       this.gaps.push({
@@ -50,9 +54,16 @@ export class Reader {
     return list;
   }
 
-  /** A read of something that may legitimately be absent (metrics-server, endpoints): no gap. */
-  async optional<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal));
+  /**
+   * A read of something that may legitimately be absent (metrics-server, endpoints), or read ahead on a
+   * guess: no gap. A later `get` of the same key shares it, and reports its failure then.
+   */
+  async optional<T>(
+    what: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    key = what,
+  ): Promise<T | undefined> {
+    const r = await this.kube.reads.run(key, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
     return r.value;
   }
 

@@ -163,10 +163,26 @@ export function rolloutFrom(d: k8s.V1Deployment, replicaSets: k8s.V1ReplicaSet[]
   });
 }
 
-function listReplicaSets(r: Reader, namespace: string, labelSelector: string | undefined, owner: string) {
-  return r.get(`replicasets of ${owner}`, (s) =>
-    r.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector }, withSignal(s)),
-  );
+/** Lists are shared between collections by what they read and under which selector. */
+const listKey = (what: string, selector: string | undefined) =>
+  `${what} [${(selector ?? '')
+    .split(/,(?![^(]*\))/)
+    .sort()
+    .join(',')}]`;
+
+function listReplicaSets(
+  r: Reader,
+  namespace: string,
+  labelSelector: string | undefined,
+  owner: string,
+  ahead = false,
+) {
+  const what = `replicasets of ${owner}`;
+  const fn = (s: AbortSignal) =>
+    r.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector }, withSignal(s));
+  return ahead
+    ? r.optional(what, fn, listKey(what, labelSelector))
+    : r.get(what, fn, listKey(what, labelSelector));
 }
 
 function workloadEvents(r: Reader, kind: string, namespace: string, name: string) {
@@ -179,9 +195,62 @@ function workloadEvents(r: Reader, kind: string, namespace: string, name: string
 }
 
 function listPods(r: Reader, namespace: string, labelSelector: string | undefined, what: string) {
-  return r.list(what, POD_LIST_LIMIT, (s, limit) =>
-    r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
+  return r.list(
+    what,
+    POD_LIST_LIMIT,
+    (s, limit) => r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
+    listKey(what, labelSelector),
   );
+}
+
+/** Pod-template labels that change with each release, so a Deployment's selector never holds them. */
+const RELEASE_LABELS = new Set([
+  'pod-template-hash',
+  'version',
+  'app.kubernetes.io/version',
+  'helm.sh/chart',
+  'chart',
+  'app.kubernetes.io/managed-by',
+  'heritage',
+]);
+
+/**
+ * A Deployment's pods carry `pod-template-hash`, and their ReplicaSet is named `<deployment>-<hash>`:
+ * the Deployment, its ReplicaSets, its events and its pods can be asked for alongside the ReplicaSet,
+ * not one round trip after it. Under the same keys as the real reads, which share them when the
+ * ReplicaSet confirms the guess (its owner, and a selector equal to the pod's labels but those that
+ * change with each release); read ahead quietly, so a wrong guess costs a few reads and leaves no gap.
+ */
+function readAheadDeployment(r: Reader, pod: k8s.V1Pod, rsName: string, wantSiblings: boolean): void {
+  const labels = pod.metadata?.labels ?? {};
+  const hash = labels['pod-template-hash'];
+  if (!hash || !rsName.endsWith(`-${hash}`)) return;
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = rsName.slice(0, -hash.length - 1);
+  const selector = selectorString({
+    matchLabels: Object.fromEntries(Object.entries(labels).filter(([k]) => !RELEASE_LABELS.has(k))),
+  });
+  const owner = `deployment ${namespace}/${name}`;
+  void r.optional(owner, (s) => r.kube.apps.readNamespacedDeployment({ name, namespace }, withSignal(s)));
+  void listReplicaSets(r, namespace, selector, owner, true);
+  void r.optional(`events of ${owner}`, (s) =>
+    r.kube.core.listNamespacedEvent(
+      { namespace, fieldSelector: `involvedObject.kind=Deployment,involvedObject.name=${name}` },
+      withSignal(s),
+    ),
+  );
+  if (wantSiblings) {
+    const what = `pods of ${owner}`;
+    void r.optional(
+      what,
+      (s) =>
+        r.kube.core.listNamespacedPod(
+          { namespace, labelSelector: selector, limit: POD_LIST_LIMIT },
+          withSignal(s),
+        ),
+      listKey(what, selector),
+    );
+  }
 }
 
 /** A ReplicaSet's selector is its Deployment's plus pod-template-hash; without the hash it selects them all. */
@@ -215,6 +284,7 @@ export async function workloadAround(
   const namespace = pod.metadata?.namespace ?? '';
   const ref = controllerOf(pod.metadata);
   if (!ref || !KNOWN.has(ref.kind)) return { events: [], siblings: [] };
+  if (ref.kind === 'ReplicaSet') readAheadDeployment(r, pod, ref.name, wantSiblings);
   const first = await readWorkload(r, ref.kind as WorkloadKind, namespace, ref.name);
   if (!first) return { events: [], siblings: [] };
   const up = controllerOf(first.metadata);
