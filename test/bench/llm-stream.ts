@@ -55,13 +55,14 @@ async function main() {
   try {
     for (let i = 0; i < RUNS; i++) {
       const before = ollama.requests.length;
-      const res = await fetch(`${app.url}/webhook/alertmanager`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
-        body: JSON.stringify(
-          amPayload([{ labels: { ...s.alert.labels, run: String(i) }, annotations: s.alert.annotations }]),
-        ),
-      });
+      const alert = { labels: { ...s.alert.labels, run: String(i) }, annotations: s.alert.annotations };
+      const post = (body: unknown) =>
+        fetch(`${app.url}/webhook/alertmanager`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+          body: JSON.stringify(body),
+        });
+      const res = await post(amPayload([alert]));
       const t200 = Date.now();
       await res.arrayBuffer();
       const id = i + 1;
@@ -81,6 +82,11 @@ async function main() {
         if ((d as { state: string }).state === 'ready') break;
         await new Promise((r) => setTimeout(r, 50));
       }
+      // …and resolve it: the next alert about the same pod gets its own analysis, not this one shared.
+      const over = await post(
+        amPayload([{ ...alert, status: 'resolved', endsAt: new Date().toISOString() }]),
+      );
+      await over.arrayBuffer();
     }
     console.log(
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
