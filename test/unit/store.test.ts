@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/db.ts';
 import { createIngest } from '../../electron/engine/store/ingest.ts';
@@ -69,6 +70,51 @@ describe('store', () => {
     db.close();
     const again = openDatabase(file);
     expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+  });
+
+  it('upgrades a database of the previous schema in place: every incident, its alerts and report kept, the identity indexed start first', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.pragma('foreign_keys = ON');
+    for (const sql of MIGRATIONS.slice(0, -1)) old.exec(sql);
+    old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    const [a, b] = createIngest(old, { source: 'webhook', clusterLabel: 'cluster' })([
+      alert('a', 'critical'),
+      alert('b', 'warning'),
+    ]).created;
+    const oldQueue = createQueue(old);
+    oldQueue.startCollecting(a!);
+    oldQueue.finishRules(a!, ctx, report('rules'), false, { collectMs: 5, rulesMs: 1 });
+    old.close();
+
+    const { db, ingest, queries } = (() => {
+      const db = openDatabase(file);
+      return {
+        db,
+        ingest: createIngest(db, { source: 'webhook', clusterLabel: 'cluster' }),
+        queries: createQueries(db),
+      };
+    })();
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(queries.detail(a!)).toMatchObject({ state: 'ready', category: 'OOMKilled', context: ctx });
+    expect(queries.summary(b!)).toMatchObject({ state: 'received', severity: 'warning' });
+    const unique = (db.pragma('index_list(incidents)') as { name: string; unique: number }[]).filter(
+      (i) => i.unique,
+    );
+    expect(
+      unique.map((i) => (db.pragma(`index_info(${i.name})`) as { name: string }[]).map((c) => c.name)),
+    ).toEqual([['starts_at', 'fingerprint']]);
+    // Re-deliveries are still known; the alerts still belong to their incidents (deleting one cascades).
+    expect(ingest([alert('a', 'critical'), alert('c', 'info')])).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+    });
+    db.prepare('DELETE FROM incidents WHERE id = ?').run(a!);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM alerts WHERE incident_id = ?').get(a!)).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM reports WHERE incident_id = ?').get(a!)).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM alerts').get()).toEqual({ n: 2 });
   });
 
   it('refuses a database written by a newer version instead of damaging it', () => {

@@ -56,11 +56,22 @@ function isBusy(err: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
 }
 
+let beforeWrite: (() => void) | null = null;
+
+/**
+ * Makes every write of this thread first wait for `wait` (the pipeline worker gives way to webhook
+ * requests in progress: store/intake-gate.ts). Per thread: each worker has its own module instance.
+ */
+export function giveWayTo(wait: () => void): void {
+  beforeWrite = wait;
+}
+
 /**
  * Runs a write (one statement or an immediate transaction), waiting for the other connection's write
  * lock in 0.2 ms steps. Safe to repeat: SQLite reports BUSY before the write has changed anything.
  */
 export function write<T>(fn: () => T, timeoutMs = 10_000): T {
+  beforeWrite?.();
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -99,11 +110,24 @@ export function migrate(db: Db): void {
       `the database was written by a newer Oncall Scout (schema ${current}, this build knows ${MIGRATIONS.length}): upgrade the app or use another --data-dir`,
     );
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    immediate(db, () => {
-      if ((db.pragma('user_version', { simple: true }) as number) > v) return; // another connection did it
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  if (current === MIGRATIONS.length) return;
+  // Off while migrating (it cannot change inside a transaction): a migration that rebuilds a table drops
+  // the old one, and with foreign keys on that would delete every row that refers to it.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+  db.pragma('foreign_keys = OFF');
+  const dangling = () => (db.pragma('foreign_key_check') as unknown[]).length;
+  const before = current > 0 ? dangling() : 0;
+  try {
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      immediate(db, () => {
+        if ((db.pragma('user_version', { simple: true }) as number) > v) return; // another connection did it
+        db.exec(MIGRATIONS[v]!);
+        // Rolled back (nothing changed) if the migration broke references that held before it.
+        if (dangling() > before) throw new Error(`migration ${v + 1} would leave rows referring to nothing`);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
   }
 }

@@ -187,4 +187,59 @@ export const MIGRATIONS: readonly string[] = [
     loaded_at     TEXT NOT NULL
   );
   `,
+  // 1. An incident's identity (fingerprint, start) is indexed start first: fingerprints are random, so
+  //    the old order put each new alert on a different index page, and every one of those pages went
+  //    through the intake's fsynced commit; start times are recent, so new entries now share a few pages.
+  //    SQLite cannot change a table's UNIQUE constraint in place: the table is rebuilt (ids kept; foreign
+  //    keys are off during migrations, see migrate()).
+  // 2. The top bar's counts and the list's filter choices are read twice a second during a storm, on the
+  //    thread that answers the webhook: covering indexes keep them off the wide incident rows.
+  `
+  CREATE TABLE incidents_rebuilt (
+    id            INTEGER PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    starts_at     TEXT NOT NULL,
+    alertname     TEXT NOT NULL,
+    severity      TEXT NOT NULL,
+    priority      INTEGER NOT NULL,
+    namespace     TEXT,
+    cluster       TEXT,
+    target        TEXT NOT NULL,
+    labels        TEXT NOT NULL,
+    annotations   TEXT NOT NULL,
+    generator_url TEXT NOT NULL,
+    external_url  TEXT NOT NULL,
+    receiver      TEXT NOT NULL,
+    group_key     TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('received','collecting','diagnosing','ready','failed','cancelled')),
+    llm_pending   INTEGER NOT NULL DEFAULT 0,
+    category      TEXT,
+    confidence    INTEGER,
+    source        TEXT,
+    summary       TEXT,
+    error         TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    received_at   TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    acked_at      TEXT,
+    acked_by      TEXT,
+    resolved_at   TEXT,
+    ends_at       TEXT,
+    UNIQUE (starts_at, fingerprint)
+  );
+  INSERT INTO incidents_rebuilt (id, fingerprint, starts_at, alertname, severity, priority, namespace, cluster,
+    target, labels, annotations, generator_url, external_url, receiver, group_key, state, llm_pending, category,
+    confidence, source, summary, error, attempts, received_at, updated_at, acked_at, acked_by, resolved_at, ends_at)
+  SELECT id, fingerprint, starts_at, alertname, severity, priority, namespace, cluster,
+    target, labels, annotations, generator_url, external_url, receiver, group_key, state, llm_pending, category,
+    confidence, source, summary, error, attempts, received_at, updated_at, acked_at, acked_by, resolved_at, ends_at
+  FROM incidents;
+  DROP TABLE incidents;
+  ALTER TABLE incidents_rebuilt RENAME TO incidents;
+  CREATE INDEX incidents_queue ON incidents (state, priority, received_at);
+  CREATE INDEX incidents_received ON incidents (received_at DESC);
+  CREATE INDEX incidents_open ON incidents (resolved_at, state, acked_at);
+  CREATE INDEX incidents_namespace ON incidents (namespace);
+  CREATE INDEX incidents_cluster ON incidents (cluster);
+  `,
 ];
