@@ -15,6 +15,7 @@ import { createActionStore } from './store/actions.ts';
 import { createAlertmanagerStore } from './store/alertmanager.ts';
 import { type Db, isDiskFull, openDatabase } from './store/db.ts';
 import { type AlertKey, createIngest, type IngestResult } from './store/ingest.ts';
+import { IntakeGate } from './store/intake-gate.ts';
 import { createQueries, type Queries } from './store/queries.ts';
 import { createQueue, type Queue } from './store/queue.ts';
 import { loadOrCreateToken } from './token.ts';
@@ -34,6 +35,8 @@ export interface Engine {
   settings: SettingsService;
   /** The Alertmanagers polled in pull mode. */
   sources: Sources;
+  /** Webhook requests in progress: the server enters and leaves it; the pipeline's writes give way. */
+  intakeGate: IntakeGate;
   /**
    * Puts a new configuration into effect: a new kube provider and a new pipeline worker. Work in flight
    * goes back to the queue (not counted as an attempt) and the new worker picks it up.
@@ -70,8 +73,10 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
   const disk = new DiskState(config.dataDir, opts.log);
   const kubeFor = (c: EngineConfig) =>
     createKubeProvider({ kubeconfig: c.kubeconfig, context: c.context, clusterContexts: c.clusterContexts });
+  const intakeGate = new IntakeGate();
   const pipelineFor = (c: EngineConfig) =>
     startPipelineHost({
+      intakeGate: intakeGate.buffer,
       config: c,
       bus,
       queue,
@@ -126,6 +131,7 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
     disk,
     settings: undefined as unknown as SettingsService,
     sources,
+    intakeGate,
     reconfigure(next) {
       // Serialised: two quick saves in Settings must not leave two workers running.
       switching = switching.then(async () => {

@@ -25,6 +25,8 @@ export interface HostOptions {
   nativeBinding?: string;
   /** The built worker (Electron); by default the bundled sibling, or the TypeScript source through tsx. */
   workerEntry?: string;
+  /** Webhook requests in progress, which the worker's writes give way to. */
+  intakeGate?: SharedArrayBuffer;
   /** The worker found the disk full (true) or writing again (false). */
   onDisk?: (full: boolean) => void;
   log?: (msg: string) => void;
@@ -43,7 +45,7 @@ const RESTART_MAX_MS = 30_000;
  * failure; it resumes the interrupted incidents like an app restart does, and intake never stops.
  */
 export function startPipelineHost(o: HostOptions): PipelineControl {
-  const data: WorkerData = { config: o.config, nativeBinding: o.nativeBinding };
+  const data: WorkerData = { config: o.config, nativeBinding: o.nativeBinding, intakeGate: o.intakeGate };
   // Bundled (out/engine/cli.mjs), the worker is a sibling file; from sources it goes through tsx.
   const bundled = fileURLToPath(new URL('./pipeline-worker.mjs', import.meta.url));
   const entry = o.workerEntry ?? (fs.existsSync(bundled) ? bundled : undefined);

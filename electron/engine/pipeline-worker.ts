@@ -12,8 +12,9 @@ import { EventBus } from './events.ts';
 import { FeishuSender } from './notify/sender.ts';
 import { Pipeline, pipelineSettings } from './pipeline.ts';
 import { createActionStore } from './store/actions.ts';
-import { openDatabase } from './store/db.ts';
+import { giveWayTo, openDatabase } from './store/db.ts';
 import { createDeliveries } from './store/deliveries.ts';
+import { intakeWaiter } from './store/intake-gate.ts';
 import { createQueries } from './store/queries.ts';
 import { createQueue } from './store/queue.ts';
 
@@ -37,6 +38,8 @@ export type FromWorker =
 export interface WorkerData {
   config: EngineConfig;
   nativeBinding?: string;
+  /** Webhook requests in progress (store/intake-gate.ts): the worker's writes give way to them. */
+  intakeGate?: SharedArrayBuffer;
 }
 
 /** Forwards the pipeline's events to the main thread, which owns the subscribers. */
@@ -63,7 +66,8 @@ if (process.platform === 'linux') {
   }
 }
 
-const { config, nativeBinding } = workerData as WorkerData & { entry?: string };
+const { config, nativeBinding, intakeGate } = workerData as WorkerData & { entry?: string };
+if (intakeGate) giveWayTo(intakeWaiter(intakeGate));
 const db = openDatabase(path.join(config.dataDir, 'oncall-scout.db'), { nativeBinding });
 const bus = new ForwardingBus();
 const queries = createQueries(db);

@@ -6,7 +6,7 @@ import { type Db, immediate } from './db.ts';
  * finds a new incident half a second later costs nobody anything.
  */
 /** Incidents indexed per write transaction: short, so the intake never waits long for the write lock. */
-const BATCH = 200;
+const BATCH = 25;
 
 export function createSearchIndex(db: Db) {
   // Ids only grow, so a high-water mark finds the new ones; a row setDiagnosis already indexed is skipped.

@@ -1,0 +1,34 @@
+/**
+ * Webhook requests in progress, counted in memory shared with the pipeline worker: while one is being
+ * read, validated and committed, the worker holds back its next write (up to `maxWaitMs`), so
+ * Alertmanager's request does not queue behind a report being stored. The count lives on the main
+ * thread; the worker only reads it.
+ */
+export class IntakeGate {
+  readonly buffer = new SharedArrayBuffer(4);
+  private readonly count = new Int32Array(this.buffer);
+
+  enter(): void {
+    Atomics.add(this.count, 0, 1);
+  }
+
+  leave(): void {
+    Atomics.sub(this.count, 0, 1);
+    Atomics.notify(this.count, 0);
+  }
+}
+
+/** The worker's side: returns once no webhook request is in progress, or after `maxWaitMs`. */
+export function intakeWaiter(buffer: SharedArrayBuffer, maxWaitMs = 20): () => void {
+  const count = new Int32Array(buffer);
+  return () => {
+    let n = Atomics.load(count, 0);
+    if (n <= 0) return;
+    const until = performance.now() + maxWaitMs;
+    for (; n > 0; n = Atomics.load(count, 0)) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(count, 0, n, left);
+    }
+  };
+}
