@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { TEST_TOKEN } from '../helpers/engine.ts';
@@ -52,6 +53,44 @@ export async function startFakes(
   };
 }
 
+export interface Sender {
+  /** Hands the payload texts over, to be posted by index. */
+  load(bodies: string[]): Promise<void>;
+  /** Posts payload i to the engine at `url` (not waiting for the answer). */
+  post(url: string, i: number): void;
+  /** Starts a timing relay in front of `upstream`; resolves with the relay's URL. */
+  proxy(upstream: string): Promise<string>;
+  /** Once every post is answered: round-trip times, the engine's own share of each, failures. */
+  stats(): Promise<{ times: number[]; server: number[]; failed: number }>;
+  stop(): void;
+}
+
+/** Starts sender-process.ts: posts and times webhooks in a process that does nothing else. */
+export function startSender(): Sender {
+  const script = new URL('./sender-process.ts', import.meta.url).pathname;
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: proc.stdout! });
+  const ask = <T>(cmd: string) =>
+    new Promise<T>((resolve) => {
+      lines.once('line', (l) => resolve(JSON.parse(l) as T));
+      proc.stdin!.write(`${cmd}\n`);
+    });
+  return {
+    async load(bodies) {
+      const file = `${os.tmpdir()}/storm-bodies-${proc.pid}.json`;
+      fs.writeFileSync(file, JSON.stringify(bodies));
+      await ask(`load ${file}`);
+      fs.rmSync(file, { force: true });
+    },
+    post: (url, i) => void proc.stdin!.write(`post ${url} ${i}\n`),
+    proxy: async (upstream) => (await ask<{ url: string }>(`proxy ${upstream}`)).url,
+    stats: () => ask('stats'),
+    stop: () => void proc.kill('SIGTERM'),
+  };
+}
+
 /**
  * Lowers a stand-in's CPU priority to the minimum. The cluster, Ollama's GPU box and Alertmanager are
  * other machines in real life: on a 2-core runner their work must not be billed to the engine's figures.
@@ -64,17 +103,42 @@ export function asRemote(pid: number, priority = 19): void {
   }
 }
 
-/** Posts a webhook payload; resolves with the milliseconds until the whole 200 answer was read. */
-export async function postWebhook(url: string, body: string): Promise<number> {
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+/**
+ * Posts a webhook payload the way Alertmanager does (one keep-alive connection per sender, no fetch
+ * machinery in between); resolves with the milliseconds until the whole 200 answer was read. With
+ * `serverMs`, also collects the engine's own share from its Server-Timing header.
+ */
+export function postWebhook(url: string, body: string, serverMs?: number[]): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(`${url}/webhook/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...AUTH },
-    body,
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}/webhook/alertmanager`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...AUTH,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('error', reject);
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`webhook answered ${res.statusCode}`));
+          const ms = performance.now() - t0;
+          const timing = /dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+          if (serverMs && timing) serverMs.push(Number(timing[1]));
+          resolve(ms);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-  return performance.now() - t0;
 }
 
 export async function engineStatus(url: string) {

@@ -10,14 +10,14 @@
  * and for the direct storm, the time until every incident is diagnosed and how many LLM calls that
  * took against the number of distinct (alertname, workload, finding) groups.
  *
- * The stand-ins (API server, Ollama) and Alertmanager run at the lowest CPU priority: on a real laptop
+ * The stand-ins (API server, Ollama) and Alertmanager run at a lower CPU priority: on a real laptop
  * they are other machines. Chromium, this load generator and the engine compete for the 2 cores as is.
+ * The webhook is posted to (or, behind Alertmanager, relayed and timed) by sender-process.ts, which does
+ * nothing else: this process's event loop is busy with the browser and the event stream.
  *
  * The cluster (storm-cluster.ts): one bad rollout crash-looping every replica of a service in 100
  * namespaces, 100 pods each. Scale with STORM_NAMESPACES and STORM_PODS.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { Coalescer } from '../../electron/main/decisions/coalesce.ts';
 import { type NotifyItem, NotifyTracker, severityRank } from '../../electron/main/decisions/notify-policy.ts';
@@ -40,6 +40,7 @@ import {
   processMemory,
   sleep,
   startFakes,
+  startSender,
 } from './harness.ts';
 import { STORM_SCENARIO, stormNamespace, stormPod } from './storm-cluster.ts';
 
@@ -145,39 +146,13 @@ async function probeList(page: Page, url: string, n: number): Promise<number> {
   return (await seen()) - sent;
 }
 
-/**
- * Sits between Alertmanager and the engine and times each notification, from the last byte of the
- * request to the last byte of the engine's answer (what Alertmanager's own timeout sees).
- */
-async function timingProxy(
-  upstream: string,
-): Promise<{ url: string; times: number[]; close(): Promise<void> }> {
-  const times: number[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const t0 = performance.now();
-    const r = await fetch(`${upstream}${req.url}`, {
-      method: req.method,
-      headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
-      body: Buffer.concat(chunks),
-    });
-    const body = Buffer.from(await r.arrayBuffer());
-    times.push(performance.now() - t0);
-    res.writeHead(r.status, { 'content-type': 'application/json' }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    times,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------------
 
 interface StormResult {
   latencies: number[];
+  /** The engine's own share of each answer (Server-Timing). */
+  server: number[];
+  failed: number;
   stored: number;
   peakMb: number;
   notifications: number;
@@ -185,19 +160,22 @@ interface StormResult {
   probes: number[];
 }
 
-/** Runs one 60-second storm: `send(i)` delivers payload i; everything else is watched meanwhile. */
+/**
+ * Runs one 60-second storm: `send(i)` delivers payload i; everything else is watched meanwhile. `timed()`
+ * gives the webhook's latencies as the sender process measured them.
+ */
 async function storm(
   app: CliProcess,
   page: Page,
-  send: (i: number) => Promise<void>,
-  latencies: () => number[],
+  send: (i: number) => Promise<void> | void,
+  timed: () => Promise<{ times: number[]; server: number[]; failed: number }>,
 ): Promise<StormResult> {
   const notes = watchNotifications(app.url);
   const list = await openList(page, app.url);
   const probes: number[] = [];
   const probing: Promise<number>[] = [];
   const t0 = Date.now();
-  const sends: Promise<void>[] = [];
+  const sends: (Promise<void> | void)[] = [];
   let probe = 0;
   for (let i = 0; i < PAYLOADS; i++) {
     await sleep(Math.max(0, t0 + (i * STORM_MS) / PAYLOADS - Date.now()));
@@ -215,8 +193,11 @@ async function storm(
     await sleep(500);
   }
   notes.close();
+  const t = await timed();
   return {
-    latencies: latencies(),
+    latencies: t.times,
+    server: t.server,
+    failed: t.failed,
     stored,
     peakMb: processMemory(app.proc.pid!).peakMb,
     notifications: notes.shown(),
@@ -238,7 +219,10 @@ function report(name: string, r: StormResult): void {
   console.log(`\n${name}`);
   console.log(`  alerts stored:            ${r.stored.toLocaleString()} of ${ALERTS.toLocaleString()}`);
   console.log(
-    `  webhook latency:          p50 ${ms(pct(l, 50))}, p99 ${ms(pct(l, 99))}, max ${ms(Math.max(...l))} over ${l.length} requests (target p99 ≤ 20 ms)`,
+    `  webhook latency:          p50 ${ms(pct(l, 50))}, p99 ${ms(pct(l, 99))}, max ${ms(Math.max(...l))} over ${l.length} requests (target p99 ≤ 20 ms)${r.failed ? `; ${r.failed} FAILED` : ''}`,
+  );
+  console.log(
+    `  the engine's share:       p50 ${ms(pct(r.server, 50))}, p99 ${ms(pct(r.server, 99))}, max ${ms(Math.max(...r.server))} (Server-Timing: body read, validation, commit)`,
   );
   console.log(`  engine peak RSS:          ${r.peakMb.toFixed(0)} MB (target ≤ 250 MB)`);
   console.log(
@@ -284,14 +268,16 @@ async function main(): Promise<void> {
           amPayload(Array.from({ length: per }, (_, k) => ({ labels: stormLabels(p * per + k) }))),
         ),
       );
-      const lat: number[] = [];
+      const sender = startSender();
+      await sender.load(bodies);
       const t0 = Date.now();
       const r = await storm(
         app,
         page,
-        async (i) => void lat.push(await postWebhook(app.url, bodies[i]!)),
-        () => lat,
+        (i) => sender.post(app.url, i),
+        () => sender.stats(),
       );
+      sender.stop();
       report('direct to the webhook', r);
       // Until every incident has its diagnosis.
       let rss = 0;
@@ -318,8 +304,9 @@ async function main(): Promise<void> {
     if (PHASES.includes('alertmanager')) {
       const app = await serve(tempDir('storm-am-'));
       const page = await chromium.context.newPage();
-      const proxy = await timingProxy(app.url);
-      const am = await startAlertmanager(`${proxy.url}/webhook/alertmanager`, TEST_TOKEN, {
+      const sender = startSender();
+      const relay = await sender.proxy(app.url);
+      const am = await startAlertmanager(`${relay}/webhook/alertmanager`, TEST_TOKEN, {
         groupBy: ['alertname', 'namespace'],
         groupInterval: '5s',
       });
@@ -344,12 +331,12 @@ async function main(): Promise<void> {
                 };
               }),
             ),
-          () => proxy.times,
+          () => sender.stats(),
         );
         report('through Alertmanager (group_by alertname, namespace; group_interval 5 s)', r);
       } finally {
         await am.close();
-        await proxy.close();
+        sender.stop();
         await page.close();
         await app.stop();
       }

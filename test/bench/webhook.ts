@@ -29,7 +29,8 @@ function payload() {
 }
 
 async function main() {
-  const fakes = await startFakes('oom-jvm-heap');
+  // The cluster and Ollama are other machines on a real laptop: their stand-ins yield the CPU.
+  const fakes = await startFakes('oom-jvm-heap', { remote: true });
   const app = await spawnServe([
     '--data-dir',
     tempDir(),
@@ -44,14 +45,16 @@ async function main() {
     const bodies = Array.from({ length: SEQUENTIAL + CONCURRENT + 20 }, () => JSON.stringify(payload()));
     for (const b of bodies.splice(0, 20)) await postWebhook(app.url, b); // warm-up
     const lat: number[] = [];
-    for (const b of bodies.splice(0, SEQUENTIAL)) lat.push(await postWebhook(app.url, b));
+    const server: number[] = [];
+    for (const b of bodies.splice(0, SEQUENTIAL)) lat.push(await postWebhook(app.url, b, server));
 
     const queue = bodies.splice(0, CONCURRENT);
     const t0 = performance.now();
     const conc: number[] = [];
+    const concServer: number[] = [];
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
-        for (let b = queue.pop(); b; b = queue.pop()) conc.push(await postWebhook(app.url, b));
+        for (let b = queue.pop(); b; b = queue.pop()) conc.push(await postWebhook(app.url, b, concServer));
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
@@ -62,10 +65,10 @@ async function main() {
       `payloads of ${PER_PAYLOAD} alerts, sent while the engine collects (4 at a time) and the LLM streams slowly; queue at the end: ${status.queue.waiting} waiting, ${status.queue.collecting} collecting, ${status.queue.diagnosing} waiting for the LLM`,
     );
     console.log(
-      `sequential (${SEQUENTIAL} payloads): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms (target p99 <= 10 ms)`,
+      `sequential (${SEQUENTIAL} payloads): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms (target p99 <= 10 ms); the engine's share (Server-Timing): p50 ${percentile(server, 50).toFixed(2)} ms, p99 ${percentile(server, 99).toFixed(2)} ms`,
     );
     console.log(
-      `concurrent (${CLIENTS} clients, ${CONCURRENT} payloads): p50 ${percentile(conc, 50).toFixed(2)} ms, p99 ${percentile(conc, 99).toFixed(2)} ms, ${Math.round((CONCURRENT * PER_PAYLOAD) / seconds)} alerts/s (target >= 2000/s)`,
+      `concurrent (${CLIENTS} clients, ${CONCURRENT} payloads): p50 ${percentile(conc, 50).toFixed(2)} ms, p99 ${percentile(conc, 99).toFixed(2)} ms, ${Math.round((CONCURRENT * PER_PAYLOAD) / seconds)} alerts/s (target >= 2000/s); the engine's share: p50 ${percentile(concServer, 50).toFixed(2)} ms, p99 ${percentile(concServer, 99).toFixed(2)} ms`,
     );
   } finally {
     await app.stop();
