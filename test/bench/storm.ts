@@ -237,6 +237,7 @@ function report(name: string, r: StormResult): void {
 async function main(): Promise<void> {
   ensureRendererBuilt();
   const fakes = await startFakes(STORM_SCENARIO, {
+    remote: true,
     tokenMs: 2,
     env: { BENCH_STORM: `${NAMESPACES}x${PODS}` },
   });
