@@ -66,7 +66,7 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
         });
     alive = true;
     w.on('message', (m: FromWorker) => {
-      if (m.type === 'event') o.bus.emit(m.name, m.payload as never);
+      if (m.type === 'events') for (const e of m.events) o.bus.emit(e.name, e.payload as never);
       else if (m.type === 'log') o.log?.(m.message);
       else if (m.type === 'disk') o.onDisk?.(m.full);
       for (const fn of waiters.get(m.type) ?? []) fn(m);

@@ -1,14 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ApiEvent, ApiEventName } from '../../shared/api.ts';
 import { ActionExecutor } from './act/executor.ts';
 import { createPolicyStore, policyFile } from './act/policy-store.ts';
 import { registerProposals } from './act/register.ts';
 import { createKubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
-import { EventBus } from './events.ts';
+import { BatchingBus, type EventBatch } from './event-batch.ts';
 import { FeishuSender } from './notify/sender.ts';
 import { Pipeline, pipelineSettings } from './pipeline.ts';
 import { createActionStore } from './store/actions.ts';
@@ -30,7 +29,7 @@ export type ToWorker =
   | { type: 'stop' };
 export type FromWorker =
   | { type: 'started'; resumed: number; failed: number }
-  | { type: 'event'; name: ApiEventName; payload: unknown }
+  | { type: 'events'; events: EventBatch }
   | { type: 'log'; message: string }
   | { type: 'disk'; full: boolean }
   | { type: 'stopped' };
@@ -40,16 +39,6 @@ export interface WorkerData {
   nativeBinding?: string;
   /** Webhook requests in progress (store/intake-gate.ts): the worker's writes give way to them. */
   intakeGate?: SharedArrayBuffer;
-}
-
-/** Forwards the pipeline's events to the main thread, which owns the subscribers. */
-class ForwardingBus extends EventBus {
-  override emit<K extends ApiEventName>(name: K, payload: ApiEvent<K>): void {
-    post({ type: 'event', name, payload });
-  }
-  override listening(): boolean {
-    return true;
-  }
 }
 
 function post(msg: FromWorker): void {
@@ -69,7 +58,8 @@ if (process.platform === 'linux') {
 const { config, nativeBinding, intakeGate } = workerData as WorkerData & { entry?: string };
 if (intakeGate) giveWayTo(intakeWaiter(intakeGate));
 const db = openDatabase(path.join(config.dataDir, 'oncall-scout.db'), { nativeBinding });
-const bus = new ForwardingBus();
+// Forwards the pipeline's events to the main thread, which owns the subscribers.
+const bus = new BatchingBus((events) => post({ type: 'events', events }));
 const queries = createQueries(db);
 const settings = pipelineSettings(config);
 const emitIncident = (id: number) => {
@@ -167,6 +157,7 @@ parentPort!.on('message', (msg: ToWorker) => {
     case 'stop':
       void Promise.all([pipeline.stop(), sender?.stop(), executor.stop()]).then(() => {
         db.close();
+        bus.flush();
         post({ type: 'stopped' });
       });
       break;

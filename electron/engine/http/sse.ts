@@ -11,8 +11,18 @@ export function openEventStream(bus: EventBus, req: http.IncomingMessage, res: h
     'x-accel-buffering': 'no',
   });
   res.write('retry: 2000\n\n');
+  // Events arrive in bursts (a batch from the pipeline, a payload's new incidents): one write per burst.
+  let corked = false;
   const offs = (Object.keys(apiEvents) as (keyof typeof apiEvents)[]).map((name) =>
     bus.on(name, (payload) => {
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     }),
   );
