@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/db.ts';
-import { createIngest } from '../../electron/engine/store/ingest.ts';
+import { createIngest, RecentKeys } from '../../electron/engine/store/ingest.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { createQueries } from '../../electron/engine/store/queries.ts';
 import { createQueue, MAX_ATTEMPTS } from '../../electron/engine/store/queue.ts';
@@ -144,6 +144,37 @@ describe('store', () => {
     expect(r.resolved).toEqual([a, b]);
     expect(queries.summary(a!)).toMatchObject({ state: 'cancelled', status: 'resolved' });
     expect(queries.summary(b!)).toMatchObject({ state: 'ready', status: 'resolved', category: 'OOMKilled' });
+  });
+
+  it("Alertmanager's re-send of a group counts what was stored without the write lock; anything new still commits", () => {
+    const { file, ingest } = setup();
+    const first = [alert('a', 'critical'), alert('b', 'critical')];
+    expect(ingest(first)).toMatchObject({ accepted: 2, duplicates: 0 });
+    // Another connection holds the write lock (the pipeline storing a report, say).
+    const other = openDatabase(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const t0 = performance.now();
+      expect(ingest(first)).toEqual({ accepted: 0, duplicates: 2, created: [], resolved: [] });
+      expect(performance.now() - t0).toBeLessThan(50);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // The group grew and one alert resolved: the new deliveries are stored, the old one still counted.
+    const r = ingest([
+      ...first.slice(0, 1),
+      alert('b', 'critical', undefined, 'resolved'),
+      alert('c', 'critical'),
+    ]);
+    expect(r).toMatchObject({ accepted: 2, duplicates: 1, resolved: [expect.any(Number)] });
+    expect(r.created).toHaveLength(1);
+  });
+
+  it('remembers a bounded number of deliveries, forgetting the oldest first', () => {
+    const keys = new RecentKeys(3);
+    for (const k of ['a', 'b', 'c', 'a', 'd']) keys.add(k);
+    expect(['a', 'b', 'c', 'd'].map((k) => keys.has(k))).toEqual([false, true, true, true]);
   });
 
   it('an alert first seen resolved is history, not work', () => {

@@ -126,6 +126,43 @@ export function createIngest(db: Db, opts: IngestOptions) {
   });
   // IMMEDIATE: the pipeline thread writes through its own connection; taking the write lock up front
   // avoids the snapshot upgrade that SQLite refuses (SQLITE_BUSY) instead of waiting for.
-  return (alerts: Alert[], released: AlertKey[] = []): IngestResult =>
+  const commit = (alerts: Alert[], released: AlertKey[]): IngestResult =>
     durable(db, () => write(() => tx.immediate(alerts, released)));
+  // Pulled alerts keep per-source bookkeeping on every delivery, so only pushed ones take the shortcut.
+  if (pulled) return (alerts: Alert[], released: AlertKey[] = []) => commit(alerts, released);
+
+  // Alertmanager re-sends a whole group whenever it changes: most alerts of a notification were stored
+  // by an earlier one. Their deliveries are remembered once committed, so they are counted without
+  // reading the database, and a notification with nothing new takes no write lock and no fsync.
+  const stored = new RecentKeys(RECENT_DELIVERIES);
+  const deliveryKey = (a: Alert) => `${a.fingerprint}\u0000${a.startsAt}\u0000${a.status}`;
+  return (alerts: Alert[], released: AlertKey[] = []): IngestResult => {
+    const fresh = alerts.filter((a) => !stored.has(deliveryKey(a)));
+    const known = alerts.length - fresh.length;
+    if (!fresh.length && !released.length)
+      return { accepted: 0, duplicates: known, created: [], resolved: [] };
+    const result = commit(fresh, released);
+    for (const a of fresh) stored.add(deliveryKey(a));
+    return { ...result, duplicates: result.duplicates + known };
+  };
+}
+
+/** Deliveries remembered: a storm's worth (10,000 alerts, firing and resolved), about 2 MB. */
+const RECENT_DELIVERIES = 20_000;
+
+/** A bounded set that forgets its oldest entries first. */
+export class RecentKeys {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value!);
+  }
 }
