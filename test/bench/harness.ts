@@ -110,7 +110,12 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
  * machinery in between); resolves with the milliseconds until the whole 200 answer was read. With
  * `serverMs`, also collects the engine's own share from its Server-Timing header.
  */
-export function postWebhook(url: string, body: string, serverMs?: number[]): Promise<number> {
+export function postWebhook(
+  url: string,
+  body: string,
+  serverMs?: number[],
+  retried = false,
+): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -136,7 +141,13 @@ export function postWebhook(url: string, body: string, serverMs?: number[]): Pro
         });
       },
     );
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed just as this request went out (its keep-alive timeout):
+      // nothing reached the engine, so send it again on a fresh one (Node's documented remedy).
+      if (req.reusedSocket && err.code === 'ECONNRESET' && !retried)
+        postWebhook(url, body, serverMs, true).then(resolve, reject);
+      else reject(err);
+    });
     req.end(body);
   });
 }

@@ -29,7 +29,13 @@ function track(p: Promise<void>): void {
   void p.finally(() => pending.delete(p));
 }
 
-function relay(upstream: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+function relay(
+  upstream: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: Buffer,
+  retried = false,
+): void {
   const t0 = performance.now();
   const out = http.request(
     `${upstream}${req.url}`,
@@ -56,7 +62,10 @@ function relay(upstream: string, req: http.IncomingMessage, res: http.ServerResp
       });
     },
   );
-  out.on('error', (err) => {
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    // The engine closed an idle kept-alive connection as this went out: nothing arrived, send it again.
+    if (out.reusedSocket && err.code === 'ECONNRESET' && !retried)
+      return relay(upstream, req, res, body, true);
     failed++;
     res.writeHead(502).end(String(err));
   });

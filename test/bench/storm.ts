@@ -180,7 +180,13 @@ async function storm(
   for (let i = 0; i < PAYLOADS; i++) {
     await sleep(Math.max(0, t0 + (i * STORM_MS) / PAYLOADS - Date.now()));
     sends.push(send(i));
-    if (i % 10 === 5) probing.push(probeList(page, app.url, probe++));
+    if (i % 10 === 5)
+      probing.push(
+        probeList(page, app.url, probe++).catch((err) => {
+          console.error(`  probe failed: ${(err as Error).message}`);
+          return Number.NaN;
+        }),
+      );
   }
   await Promise.all(sends);
   probes.push(...(await Promise.all(probing)));
