@@ -27,6 +27,18 @@ async function gateWorker(gate: IntakeGate, maxWaitMs: number) {
 }
 
 describe('the pipeline gives way to webhook requests in progress', () => {
+  it('during(): entered for the call only, left even when it throws', () => {
+    const gate = new IntakeGate();
+    const count = () => Atomics.load(new Int32Array(gate.buffer), 0);
+    expect(gate.during(() => count())).toBe(1);
+    expect(() =>
+      gate.during(() => {
+        throw new Error('not an Alertmanager v4 payload');
+      }),
+    ).toThrow(/v4/);
+    expect(count()).toBe(0);
+  });
+
   it('does not wait when no webhook request is in progress', () => {
     const gate = new IntakeGate();
     const wait = intakeWaiter(gate.buffer, 1_000);

@@ -1,8 +1,8 @@
 /**
- * Webhook requests in progress, counted in memory shared with the pipeline worker: while one is being
- * read, validated and committed, the worker holds back its next write (up to `maxWaitMs`), so
- * Alertmanager's request does not queue behind a report being stored. The count lives on the main
- * thread; the worker only reads it.
+ * Webhook payloads being stored, counted in memory shared with the pipeline worker: while one is being
+ * validated and committed, the worker holds back its next write (up to `maxWaitMs`), so Alertmanager's
+ * request does not queue behind a report being stored. Only once its body has arrived: a slow client
+ * must not slow the analysis down. The count lives on the main thread; the worker only reads it.
  */
 export class IntakeGate {
   readonly buffer = new SharedArrayBuffer(4);
@@ -15,6 +15,16 @@ export class IntakeGate {
   leave(): void {
     Atomics.sub(this.count, 0, 1);
     Atomics.notify(this.count, 0);
+  }
+
+  /** Runs `fn` (synchronous: validation and the commit) with the gate entered. */
+  during<T>(fn: () => T): T {
+    this.enter();
+    try {
+      return fn();
+    } finally {
+      this.leave();
+    }
   }
 }
 
