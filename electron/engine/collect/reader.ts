@@ -54,17 +54,18 @@ export class Reader {
     return list;
   }
 
-  /**
-   * A read of something that may legitimately be absent (metrics-server, endpoints), or read ahead on a
-   * guess: no gap. A later `get` of the same key shares it, and reports its failure then.
-   */
-  async optional<T>(
-    what: string,
-    fn: (signal: AbortSignal) => Promise<T>,
-    key = what,
-  ): Promise<T | undefined> {
-    const r = await this.kube.reads.run(key, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
+  /** A read of something that may legitimately be absent (metrics-server, endpoints): no gap. */
+  async optional<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+    const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal));
     return r.value;
+  }
+
+  /**
+   * The same reads with their failures noted nowhere, for reading ahead on a guess: a later read of the
+   * same key through this reader shares the answer, and reports the failure then.
+   */
+  quiet(): Reader {
+    return new Reader(this.kube, this.timeoutMs, this.signal, []);
   }
 
   gap(g: Gap): void {

@@ -170,19 +170,13 @@ const listKey = (what: string, selector: string | undefined) =>
     .sort()
     .join(',')}]`;
 
-function listReplicaSets(
-  r: Reader,
-  namespace: string,
-  labelSelector: string | undefined,
-  owner: string,
-  ahead = false,
-) {
+function listReplicaSets(r: Reader, namespace: string, labelSelector: string | undefined, owner: string) {
   const what = `replicasets of ${owner}`;
-  const fn = (s: AbortSignal) =>
-    r.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector }, withSignal(s));
-  return ahead
-    ? r.optional(what, fn, listKey(what, labelSelector))
-    : r.get(what, fn, listKey(what, labelSelector));
+  return r.get(
+    what,
+    (s) => r.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector }, withSignal(s)),
+    listKey(what, labelSelector),
+  );
 }
 
 function workloadEvents(r: Reader, kind: string, namespace: string, name: string) {
@@ -201,6 +195,27 @@ function listPods(r: Reader, namespace: string, labelSelector: string | undefine
     (s, limit) => r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
     listKey(what, labelSelector),
   );
+}
+
+/**
+ * What a Deployment's rollout and replicas are read from, started together: the Deployment, its
+ * ReplicaSets (under `selector`, a ReplicaSet's without the template hash), its events, and its pods
+ * when wanted.
+ */
+function readDeployment(
+  r: Reader,
+  namespace: string,
+  name: string,
+  selector: string | undefined,
+  wantPods: boolean,
+) {
+  const owner = `deployment ${namespace}/${name}`;
+  return Promise.all([
+    readWorkload(r, 'Deployment', namespace, name) as Promise<k8s.V1Deployment | undefined>,
+    listReplicaSets(r, namespace, selector, owner),
+    workloadEvents(r, 'Deployment', namespace, name),
+    wantPods ? listPods(r, namespace, selector, `pods of ${owner}`) : undefined,
+  ]);
 }
 
 /** Pod-template labels that change with each release, so a Deployment's selector never holds them. */
@@ -230,27 +245,7 @@ function readAheadDeployment(r: Reader, pod: k8s.V1Pod, rsName: string, wantSibl
   const selector = selectorString({
     matchLabels: Object.fromEntries(Object.entries(labels).filter(([k]) => !RELEASE_LABELS.has(k))),
   });
-  const owner = `deployment ${namespace}/${name}`;
-  void r.optional(owner, (s) => r.kube.apps.readNamespacedDeployment({ name, namespace }, withSignal(s)));
-  void listReplicaSets(r, namespace, selector, owner, true);
-  void r.optional(`events of ${owner}`, (s) =>
-    r.kube.core.listNamespacedEvent(
-      { namespace, fieldSelector: `involvedObject.kind=Deployment,involvedObject.name=${name}` },
-      withSignal(s),
-    ),
-  );
-  if (wantSiblings) {
-    const what = `pods of ${owner}`;
-    void r.optional(
-      what,
-      (s) =>
-        r.kube.core.listNamespacedPod(
-          { namespace, labelSelector: selector, limit: POD_LIST_LIMIT },
-          withSignal(s),
-        ),
-      listKey(what, selector),
-    );
-  }
+  void readDeployment(r.quiet(), namespace, name, selector, wantSiblings);
 }
 
 /** A ReplicaSet's selector is its Deployment's plus pod-template-hash; without the hash it selects them all. */
@@ -293,14 +288,13 @@ export async function workloadAround(
   if (ref.kind === 'ReplicaSet' && up?.kind === 'Deployment') {
     chain.push(`Deployment/${up.name}`);
     const selector = selectorString(withoutTemplateHash((first as k8s.V1ReplicaSet).spec?.selector));
-    const [dep, replicaSets, events, pods] = await Promise.all([
-      readWorkload(r, 'Deployment', namespace, up.name) as Promise<k8s.V1Deployment | undefined>,
-      listReplicaSets(r, namespace, selector, `deployment ${namespace}/${up.name}`),
-      workloadEvents(r, 'Deployment', namespace, up.name),
-      wantSiblings
-        ? listPods(r, namespace, selector, `pods of deployment ${namespace}/${up.name}`)
-        : undefined,
-    ]);
+    const [dep, replicaSets, events, pods] = await readDeployment(
+      r,
+      namespace,
+      up.name,
+      selector,
+      wantSiblings,
+    );
     if (!dep) return { events: [], siblings: pods?.items ?? [] };
     const info = workloadInfo({ kind: 'Deployment', obj: dep, chain });
     info.rollout = rolloutFrom(dep, replicaSets?.items ?? []);
@@ -339,11 +333,9 @@ export async function workloadDetails(r: Reader, w: Workload): Promise<WorkloadA
   const up = w.kind === 'ReplicaSet' ? controllerOf(w.obj.metadata) : undefined;
   if (up?.kind === 'Deployment') {
     const selector = selectorString(withoutTemplateHash((w.obj as k8s.V1ReplicaSet).spec?.selector));
-    const [own, dep, replicaSets, depEvents] = await Promise.all([
+    const [own, [dep, replicaSets, depEvents]] = await Promise.all([
       workloadEvents(r, 'ReplicaSet', info.namespace, info.name),
-      readWorkload(r, 'Deployment', info.namespace, up.name) as Promise<k8s.V1Deployment | undefined>,
-      listReplicaSets(r, info.namespace, selector, `deployment ${info.namespace}/${up.name}`),
-      workloadEvents(r, 'Deployment', info.namespace, up.name),
+      readDeployment(r, info.namespace, up.name, selector, false),
     ]);
     info.chain = [...info.chain, `Deployment/${up.name}`];
     if (dep) info.rollout = rolloutFrom(dep, replicaSets?.items ?? []);
