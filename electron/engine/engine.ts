@@ -35,7 +35,7 @@ export interface Engine {
   settings: SettingsService;
   /** The Alertmanagers polled in pull mode. */
   sources: Sources;
-  /** Webhook requests in progress: the server enters and leaves it; the pipeline's writes give way. */
+  /** Webhook payloads being stored: the server runs each one `during` it; the pipeline's writes give way. */
   intakeGate: IntakeGate;
   /**
    * Puts a new configuration into effect: a new kube provider and a new pipeline worker. Work in flight

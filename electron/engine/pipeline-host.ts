@@ -25,7 +25,7 @@ export interface HostOptions {
   nativeBinding?: string;
   /** The built worker (Electron); by default the bundled sibling, or the TypeScript source through tsx. */
   workerEntry?: string;
-  /** Webhook requests in progress, which the worker's writes give way to. */
+  /** Webhook payloads being stored (store/intake-gate.ts), which the worker's writes give way to. */
   intakeGate?: SharedArrayBuffer;
   /** The worker found the disk full (true) or writing again (false). */
   onDisk?: (full: boolean) => void;

@@ -37,7 +37,7 @@ export type FromWorker =
 export interface WorkerData {
   config: EngineConfig;
   nativeBinding?: string;
-  /** Webhook requests in progress (store/intake-gate.ts): the worker's writes give way to them. */
+  /** Webhook payloads being stored (store/intake-gate.ts): the worker's writes give way to them. */
   intakeGate?: SharedArrayBuffer;
 }
 

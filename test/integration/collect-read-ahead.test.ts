@@ -22,8 +22,10 @@ beforeAll(async () => {
 });
 afterAll(() => kube.close());
 
-/** Collects the alert's context, checks it is whole (no gap, the Deployment and its rollout), and returns
- * it with the requests it made to each path. */
+/**
+ * Collects the alert's context, checks it is whole (no gap, the Deployment and its rollout), and returns
+ * it with the requests it made to each path.
+ */
 async function collectWhole() {
   const before = kube.requests.length;
   const ctx = await collect(targetFromLabels(s.alert.labels), createKubeProvider({ kubeconfig }));

@@ -60,7 +60,7 @@ let beforeWrite: (() => void) | null = null;
 
 /**
  * Makes every write of this thread first wait for `wait` (the pipeline worker gives way to webhook
- * requests in progress: store/intake-gate.ts). Per thread: each worker has its own module instance.
+ * payloads being stored: store/intake-gate.ts). Per thread: each worker has its own module instance.
  */
 export function giveWayTo(wait: () => void): void {
   beforeWrite = wait;

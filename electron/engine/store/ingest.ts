@@ -126,10 +126,10 @@ export function createIngest(db: Db, opts: IngestOptions) {
   });
   // IMMEDIATE: the pipeline thread writes through its own connection; taking the write lock up front
   // avoids the snapshot upgrade that SQLite refuses (SQLITE_BUSY) instead of waiting for.
-  const commit = (alerts: Alert[], released: AlertKey[]): IngestResult =>
+  const commit = (alerts: Alert[], released: AlertKey[] = []): IngestResult =>
     durable(db, () => write(() => tx.immediate(alerts, released)));
   // Pulled alerts keep per-source bookkeeping on every delivery, so only pushed ones take the shortcut.
-  if (pulled) return (alerts: Alert[], released: AlertKey[] = []) => commit(alerts, released);
+  if (pulled) return commit;
 
   // Alertmanager re-sends a whole group whenever it changes: most alerts of a notification were stored
   // by an earlier one. Their deliveries are remembered once committed, so they are counted without

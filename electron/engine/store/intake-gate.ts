@@ -28,7 +28,7 @@ export class IntakeGate {
   }
 }
 
-/** The worker's side: returns once no webhook request is in progress, or after `maxWaitMs`. */
+/** The worker's side: returns once no webhook payload is being stored, or after `maxWaitMs`. */
 export function intakeWaiter(buffer: SharedArrayBuffer, maxWaitMs = 20): () => void {
   const count = new Int32Array(buffer);
   return () => {
