@@ -105,17 +105,18 @@ export function asRemote(pid: number, priority = 19): void {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
+/** The engine's own share of an answer, from its `Server-Timing: intake;dur=…` header. */
+export function serverMs(res: http.IncomingMessage): number | undefined {
+  const timing = /dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+  return timing ? Number(timing[1]) : undefined;
+}
+
 /**
  * Posts a webhook payload the way Alertmanager does (one keep-alive connection per sender, no fetch
  * machinery in between); resolves with the milliseconds until the whole 200 answer was read. With
- * `serverMs`, also collects the engine's own share from its Server-Timing header.
+ * `shares`, also collects the engine's own share from its Server-Timing header.
  */
-export function postWebhook(
-  url: string,
-  body: string,
-  serverMs?: number[],
-  retried = false,
-): Promise<number> {
+export function postWebhook(url: string, body: string, shares?: number[], retried = false): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -135,8 +136,8 @@ export function postWebhook(
         res.on('end', () => {
           if (res.statusCode !== 200) return reject(new Error(`webhook answered ${res.statusCode}`));
           const ms = performance.now() - t0;
-          const timing = /dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
-          if (serverMs && timing) serverMs.push(Number(timing[1]));
+          const share = serverMs(res);
+          if (shares && share !== undefined) shares.push(share);
           resolve(ms);
         });
       },
@@ -145,7 +146,7 @@ export function postWebhook(
       // A kept-alive connection the server closed just as this request went out (its keep-alive timeout):
       // nothing reached the engine, so send it again on a fresh one (Node's documented remedy).
       if (req.reusedSocket && err.code === 'ECONNRESET' && !retried)
-        postWebhook(url, body, serverMs, true).then(resolve, reject);
+        postWebhook(url, body, shares, true).then(resolve, reject);
       else reject(err);
     });
     req.end(body);

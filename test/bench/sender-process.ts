@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { postWebhook } from './harness.ts';
+import { postWebhook, serverMs } from './harness.ts';
 
 const times: number[] = [];
 const server: number[] = [];
@@ -53,8 +53,8 @@ function relay(
       up.on('data', (c: Buffer) => chunks.push(c));
       up.on('end', () => {
         times.push(performance.now() - t0);
-        const timing = /dur=([\d.]+)/.exec(String(up.headers['server-timing'] ?? ''));
-        if (timing) server.push(Number(timing[1]));
+        const share = serverMs(up);
+        if (share !== undefined) server.push(share);
         if (up.statusCode !== 200) failed++;
         res
           .writeHead(up.statusCode ?? 502, { 'content-type': 'application/json' })
