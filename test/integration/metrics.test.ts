@@ -27,13 +27,15 @@ const graph = (base: string, expr: string) => `${base}/graph?g0.expr=${encodeURI
 beforeAll(async () => {
   exporter = await startRampExporter(10);
   prom = await startPrometheus(exporter.url);
-  // Enough samples for a ramp through the threshold of 100 (reached after ~10 s).
+  // Enough samples for a ramp through the threshold of 100 (reached after ~10 s). The tests' range queries
+  // end at the last whole second, up to a second or two (a late scrape) behind this instant query: 3 s of
+  // ramp above their 150 keeps their newest point above it too.
   await waitFor(
     async () => {
       const r = await fetch(`${prom.url}/api/v1/query?query=demo_queue_depth`).then(
         (x) => x.json() as Promise<{ data: { result: Array<{ value: [number, string] }> } }>,
       );
-      return Number(r.data.result[0]?.value[1] ?? 0) > 160;
+      return Number(r.data.result[0]?.value[1] ?? 0) > 180;
     },
     40_000,
     'the ramp to pass the threshold',
