@@ -96,7 +96,8 @@ describe('remediation in the browser', () => {
   it('Settings refuse a bad policy with the line and the reason', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const policy = page.locator('[data-section="policy"]');
-    await policy.locator('textarea').waitFor();
+    // Editable once the policy in force has loaded, and showing it.
+    await policy.locator('textarea:enabled').waitFor();
     expect(await policy.locator('textarea').inputValue()).toBe('actions:\n  restart-pod: approve\n');
     await policy.locator('textarea').fill('actions:\n  restart-pod: approve\n  reboot: auto\n');
     await policy.locator('button[type="submit"]').click();

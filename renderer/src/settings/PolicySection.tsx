@@ -60,6 +60,9 @@ export function PolicySection({ client }: { client: Client }) {
         spellCheck={false}
         rows={Math.min(28, Math.max(10, text.split('\n').length + 1))}
         value={text}
+        // Until the policy in force has loaded there is nothing to edit: saving the empty text would
+        // replace it.
+        disabled={!view}
         onChange={(e) => {
           setText(e.target.value);
           setState('idle');
@@ -72,7 +75,7 @@ export function PolicySection({ client }: { client: Client }) {
         </p>
       ) : null}
       <div className="section-foot">
-        <button type="submit" className="primary" disabled={state === 'saving'}>
+        <button type="submit" className="primary" disabled={!view || state === 'saving'}>
           {state === 'saving' ? t('settings.saving') : t('settings.policySave')}
         </button>
         {state === 'saved' && view ? (
