@@ -7,6 +7,7 @@ import {
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import { DEFAULT_NOTIFICATIONS } from '../../../shared/settings.ts';
 import { FakeNotification } from '../../helpers/fake-notification.ts';
+import { incidentSummary } from '../../helpers/incident-summary.ts';
 
 /** Acknowledging from the notification and the tray: the decisions, and the notifier's buttons with a fake `electron`. */
 
@@ -15,28 +16,8 @@ vi.mock('electron', () => import('../../helpers/fake-notification.ts'));
 const { startNotifier } = await import('../../../electron/main/notifier.ts');
 const { EventBus } = await import('../../../electron/engine/events.ts');
 
-function incident(over: Partial<IncidentSummary> = {}): IncidentSummary {
-  return {
-    id: 7,
-    alertname: 'KubePodCrashLooping',
-    severity: 'critical',
-    namespace: 'shop',
-    cluster: null,
-    target: 'pod/checkout-1',
-    status: 'firing',
-    state: 'received',
-    category: null,
-    confidence: null,
-    source: null,
-    summary: null,
-    startsAt: '2026-11-26T03:00:00.000Z',
-    receivedAt: '2026-11-26T03:00:01.000Z',
-    ackedAt: null,
-    ackedBy: null,
-    resolvedAt: null,
-    ...over,
-  };
-}
+const incident = (over: Partial<IncidentSummary> = {}): IncidentSummary =>
+  incidentSummary({ severity: 'critical', target: 'pod/checkout-1', ...over });
 
 describe('acknowledge actions', () => {
   it('a notification about one firing incident offers ack and ack + silence; a coalesced one does not', () => {

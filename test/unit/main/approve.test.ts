@@ -4,6 +4,7 @@ import type { ActionRecord } from '../../../shared/action.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import { DEFAULT_NOTIFICATIONS } from '../../../shared/settings.ts';
 import { FakeNotification } from '../../helpers/fake-notification.ts';
+import { incidentSummary } from '../../helpers/incident-summary.ts';
 
 /** The "Approve" button of an incident's notification: the decision, and the notifier with a fake `electron`. */
 
@@ -12,26 +13,15 @@ vi.mock('electron', () => import('../../helpers/fake-notification.ts'));
 const { startNotifier } = await import('../../../electron/main/notifier.ts');
 const { EventBus } = await import('../../../electron/engine/events.ts');
 
-const incident = (over: Partial<IncidentSummary> = {}): IncidentSummary => ({
-  id: 7,
-  alertname: 'KubePodCrashLooping',
-  severity: 'warning',
-  namespace: 'shop',
-  cluster: null,
-  target: 'pod/checkout-7d9f8b6c5-x2x9q',
-  status: 'firing',
-  state: 'ready',
-  category: 'OOMKilled',
-  confidence: 95,
-  source: 'rules',
-  summary: 'OOMKilled',
-  startsAt: '2026-11-26T03:00:00.000Z',
-  receivedAt: '2026-11-26T03:00:01.000Z',
-  ackedAt: null,
-  ackedBy: null,
-  resolvedAt: null,
-  ...over,
-});
+const incident = (over: Partial<IncidentSummary> = {}): IncidentSummary =>
+  incidentSummary({
+    state: 'ready',
+    category: 'OOMKilled',
+    confidence: 95,
+    source: 'rules',
+    summary: 'OOMKilled',
+    ...over,
+  });
 
 const pending = (over: Partial<ActionRecord> = {}): ActionRecord => ({
   id: 41,

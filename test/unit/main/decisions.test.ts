@@ -16,30 +16,10 @@ import { restoreBounds } from '../../../electron/main/decisions/window-bounds.ts
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import { parseHash } from '../../../shared/routes.ts';
 import { DEFAULT_NOTIFICATIONS, type NotificationSettings } from '../../../shared/settings.ts';
+import { incidentSummary } from '../../helpers/incident-summary.ts';
 
-/** Fixture builder: an incident as the engine emits it. */
-function incident(over: Partial<IncidentSummary> = {}): IncidentSummary {
-  return {
-    id: 1,
-    alertname: 'KubePodCrashLooping',
-    severity: 'warning',
-    namespace: 'shop',
-    cluster: null,
-    target: 'pod/checkout-7d9f8b6c5-x2x9q',
-    status: 'firing',
-    state: 'received',
-    category: null,
-    confidence: null,
-    source: null,
-    summary: null,
-    startsAt: '2026-11-26T03:00:00.000Z',
-    receivedAt: '2026-11-26T03:00:01.000Z',
-    ackedAt: null,
-    ackedBy: null,
-    resolvedAt: null,
-    ...over,
-  };
-}
+const incident = (over: Partial<IncidentSummary> = {}): IncidentSummary =>
+  incidentSummary({ id: 1, ...over });
 // A frozen clock: local times, so quiet hours read the same in every time zone.
 const at = (hhmm: string, day = 26) => {
   const [h, m] = hhmm.split(':').map(Number);

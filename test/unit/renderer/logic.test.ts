@@ -15,27 +15,16 @@ import { ago, safeHref } from '../../../renderer/src/ui/format.ts';
 import { type Context, emptyContext } from '../../../shared/context.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import type { Finding } from '../../../shared/report.ts';
+import { incidentSummary } from '../../helpers/incident-summary.ts';
 
-const inc = (id: number, over: Partial<IncidentSummary> = {}): IncidentSummary => ({
-  id,
-  alertname: 'A',
-  severity: 'warning',
-  namespace: 'shop',
-  cluster: null,
-  target: `pod/p${id}`,
-  status: 'firing',
-  state: 'received',
-  category: null,
-  confidence: null,
-  source: null,
-  summary: null,
-  startsAt: '2026-11-26T03:00:00.000Z',
-  receivedAt: `2026-11-26T03:00:${String(id).padStart(2, '0')}.000Z`,
-  ackedAt: null,
-  ackedBy: null,
-  resolvedAt: null,
-  ...over,
-});
+const inc = (id: number, over: Partial<IncidentSummary> = {}): IncidentSummary =>
+  incidentSummary({
+    id,
+    alertname: 'A',
+    target: `pod/p${id}`,
+    receivedAt: `2026-11-26T03:00:${String(id).padStart(2, '0')}.000Z`,
+    ...over,
+  });
 
 describe('live list updates', () => {
   const list = [inc(5), inc(4), inc(2)];
