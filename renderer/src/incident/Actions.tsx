@@ -21,15 +21,14 @@ export function alertmanagerUrl(d: IncidentDetail): string | null {
   return `${base.replace(/\/+$/, '')}/#/alerts?silenced=false&inhibited=false&active=true&filter=${encodeURIComponent(`{${matchers}}`)}`;
 }
 
-export function Actions({
-  detail,
-  client,
-  onDone,
-}: {
+/** What every panel of an incident's actions gets: the incident, the API, and a refresh when done. */
+export interface PanelProps {
   detail: IncidentDetail;
   client: Client;
   onDone(): void;
-}) {
+}
+
+export function Actions({ detail, client, onDone }: PanelProps) {
   const { t, lang } = useI18n();
   const { busy, error, run } = useRunner(onDone, (action, error) => t('action.failed', { action, error }));
   const [silenceMinutes, setSilenceMinutes] = useState<number>(0);
@@ -143,15 +142,7 @@ export function Actions({
   );
 }
 
-export function Feedback({
-  detail,
-  client,
-  onDone,
-}: {
-  detail: IncidentDetail;
-  client: Client;
-  onDone(): void;
-}) {
+export function Feedback({ detail, client, onDone }: PanelProps) {
   const t = useT();
   const [note, setNote] = useState('');
   const [sent, setSent] = useState<string | null>(null);

@@ -1,5 +1,4 @@
 import { type ActionRecord, actionCommand } from '../../../shared/action.ts';
-import type { IncidentDetail } from '../../../shared/incident.ts';
 import { auditHash } from '../../../shared/routes.ts';
 import type { Client } from '../client.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -7,6 +6,7 @@ import { CopyButton } from '../ui/CopyButton.tsx';
 import { ago } from '../ui/format.ts';
 import { Prose } from '../ui/Prose.tsx';
 import { useRunner } from '../ui/useRunner.ts';
+import type { PanelProps } from './Actions.tsx';
 
 function ActionItem({ a, client, onDone }: { a: ActionRecord; client: Client; onDone(): void }) {
   const { t, lang } = useI18n();
@@ -76,15 +76,7 @@ function ActionItem({ a, client, onDone }: { a: ActionRecord; client: Client; on
 }
 
 /** The report's proposed first aid: its mode under the policy, what happened, and Approve / Reject. */
-export function Proposals({
-  detail,
-  client,
-  onDone,
-}: {
-  detail: IncidentDetail;
-  client: Client;
-  onDone(): void;
-}) {
+export function Proposals({ detail, client, onDone }: PanelProps) {
   const { t } = useI18n();
   const dropped = detail.report?.droppedActions ?? [];
   if (!detail.actions.length && !dropped.length) return null;
