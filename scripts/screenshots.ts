@@ -20,7 +20,9 @@ const NAMES = [
 const scenarios = NAMES.map(loadScenario);
 
 ensureRendererBuilt();
-const stack = await startUiStack(scenarios);
+// Reports from the rules alone: the stand-in Ollama's replies are canned placeholders (test/fakes/ollama.ts),
+// and a real model cannot run here; a screenshot of either would not show what the app gives.
+const stack = await startUiStack(scenarios, { args: ['--no-llm'] });
 const chromium = await launchChromium({ colorScheme: 'dark' });
 try {
   for (const [i, s] of scenarios.entries()) {

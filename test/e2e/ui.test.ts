@@ -95,6 +95,10 @@ describe('the UI in a browser', () => {
     await page.locator('[data-connection="live"]').waitFor();
     await post(friendly);
     await row('notification-worker').waitFor({ timeout: 5_000 });
+    // Its age is how long it has fired (it started 2 min before it was posted), not since its receipt.
+    const time = row('notification-worker').locator('time');
+    expect(await time.textContent()).toBe('2 min ago');
+    expect(await time.getAttribute('title')).toMatch(/^Started \d{4}-.*; received \d{4}-/);
     expect(
       await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
     ).toBe(true);

@@ -15,9 +15,18 @@ export function resolveLang(setting: Language | undefined, navigatorLang: string
 export type Vars = Record<string, string | number>;
 export type T = (key: MessageKey, vars?: Vars) => string;
 
+/**
+ * The message for `key` with `{name}` replaced by its value, and `{name|one|other}` by `one` when the
+ * value is 1, else `other` ("{n} {n|model|models} pulled"; Chinese needs none).
+ */
 export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   const text = TABLES[lang][key] ?? en[key];
-  return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
+  if (!vars) return text;
+  return text
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (m, k: string, one: string, other: string) =>
+      k in vars ? (Number(vars[k]) === 1 ? one : other) : m,
+    )
+    .replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
 
 const I18n = createContext<{ lang: Lang; t: T }>({ lang: 'en', t: (k, v) => translate('en', k, v) });

@@ -31,6 +31,7 @@ export const zh: Record<MessageKey, string> = {
   'list.filter.clear': '清除筛选',
   'list.acked': '已确认',
   'list.resolved': '已恢复',
+  'list.times': '开始于 {started}；接收于 {received}',
   'list.loadingMore': '加载更多…',
   'list.emptyTitle': '还没有事件',
   'list.emptyBody':

@@ -5,7 +5,7 @@ import { ago, exact } from '../ui/format.ts';
 
 export const ROW_HEIGHT = 68;
 
-/** One incident in the list: severity, alert, target, the one-line diagnosis, state and age. */
+/** One incident in the list: severity, alert, target, the one-line diagnosis, state and how long it has fired. */
 export const IncidentRow = memo(function IncidentRow({
   incident: i,
   selected,
@@ -55,8 +55,14 @@ export const IncidentRow = memo(function IncidentRow({
             {i.confidence !== null ? <span className="confidence-small">{i.confidence}%</span> : null}
           </span>
         )}
-        <time className="time" dateTime={i.receivedAt} title={exact(i.receivedAt)}>
-          {ago(i.receivedAt, lang)}
+        {/* How long it has been firing: an alert already old when it arrived (the app was closed, pull
+            mode catching up) must not look new. */}
+        <time
+          className="time"
+          dateTime={i.startsAt}
+          title={t('list.times', { started: exact(i.startsAt), received: exact(i.receivedAt) })}
+        >
+          {ago(i.startsAt, lang)}
         </time>
       </span>
     </button>

@@ -176,6 +176,22 @@ describe('i18n and formatting', () => {
     expect(translate('zh', 'diag.confidence', { n: 80 })).toBe('置信度 80%');
   });
 
+  it('says "1 model", "2 models" and "0 models" in English', () => {
+    expect(translate('en', 'settings.testOk', { version: '0.12.6', n: 1 })).toBe(
+      'Ollama 0.12.6 answers; 1 model pulled.',
+    );
+    expect(translate('en', 'settings.testOk', { version: '0.12.6', n: 2 })).toBe(
+      'Ollama 0.12.6 answers; 2 models pulled.',
+    );
+    expect(translate('en', 'list.count', { total: 0 })).toBe('0 incidents');
+    expect(translate('en', 'settings.amStatus', { ago: '5s ago', alerts: 3, firing: 1 })).toBe(
+      'last poll 5s ago · 3 listed, 1 becomes an incident',
+    );
+    expect(translate('zh', 'settings.testOk', { version: '0.12.6', n: 1 })).toBe(
+      'Ollama 0.12.6 已响应；已拉取 1 个模型。',
+    );
+  });
+
   it('links only http(s) and says how long ago', () => {
     expect(safeHref('javascript:alert(1)')).toBeNull();
     expect(safeHref('https://runbooks/x')).toBe('https://runbooks/x');
