@@ -106,6 +106,11 @@ export const EngineConfig = z
       }),
     /** The remediation policy file (YAML); default `<dataDir>/policy.yaml`, absent: suggest only. */
     policy: z.string().optional(),
+    /**
+     * How long after it starts the analysis worker loads the Kubernetes client (about a second of work),
+     * unless an alert needed it first: the first alert's diagnosis then does not wait for it.
+     */
+    warmUpMs: z.number().int().min(0).max(600_000).default(10_000),
     /** How often a running action's outcome (new pod Ready, rollout complete) is checked. */
     actionPollMs: z.number().int().min(20).max(60_000).default(2_000),
     token: z.string().min(16, 'must be at least 16 characters').optional(),

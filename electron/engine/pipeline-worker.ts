@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ActionExecutor } from './act/executor.ts';
 import { createPolicyStore, policyFile } from './act/policy-store.ts';
 import { registerProposals } from './act/register.ts';
+import { preloadK8sLib } from './collect/k8s-lib.ts';
 import { createKubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
@@ -139,6 +140,22 @@ async function fitModel(): Promise<void> {
   }
 }
 
+/**
+ * Loading @kubernetes/client-node takes about a second in a fresh thread: done while idle, so that the
+ * first alert's diagnosis does not wait for it (an alert that came first has loaded it already).
+ */
+function warmUp(): void {
+  const started = performance.now();
+  try {
+    if (!preloadK8sLib()) return;
+  } catch (err) {
+    post({ type: 'log', message: `could not load the Kubernetes client: ${(err as Error).message}` });
+    return;
+  }
+  const ms = Math.round(performance.now() - started);
+  post({ type: 'log', message: `analysis worker ready: Kubernetes client loaded in ${ms} ms` });
+}
+
 parentPort!.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'start':
@@ -146,6 +163,7 @@ parentPort!.on('message', (msg: ToWorker) => {
       post({ type: 'started', ...pipeline.start() });
       sender?.start();
       executor.start();
+      setTimeout(warmUp, config.warmUpMs).unref();
       break;
     case 'kick':
       pipeline.kick();

@@ -234,4 +234,37 @@ describe('pipeline against the stand-in cluster and Ollama', () => {
       await nowhere.close();
     }
   });
+
+  describe('warming up while idle', () => {
+    const loaded = (logs: string[]) => logs.filter((l) => /Kubernetes client loaded in \d+ ms/.test(l));
+
+    it('loads the Kubernetes client before the first alert needs it, once', async () => {
+      const logs: string[] = [];
+      const e = testEngine({ kubeconfig, warmUpMs: 50 }, { log: (m) => logs.push(m) });
+      await e.pipeline.start();
+      try {
+        await waitFor(() => loaded(logs).length > 0, 15_000, 'the warm-up');
+        const id = await fire(e, 'oom-jvm-heap');
+        expect((await finished(e, id)).category).toBe('OOMKilled');
+        expect(loaded(logs)).toHaveLength(1);
+      } finally {
+        await e.close();
+      }
+    });
+
+    it('has nothing to do when an alert came first', async () => {
+      const logs: string[] = [];
+      const e = testEngine({ kubeconfig, warmUpMs: 3_000 }, { log: (m) => logs.push(m) });
+      await e.pipeline.start();
+      const started = Date.now();
+      try {
+        const id = await fire(e, 'crashloop-missing-env');
+        expect((await finished(e, id)).state).toBe('ready');
+        await new Promise((r) => setTimeout(r, Math.max(0, started + 3_800 - Date.now())));
+        expect(loaded(logs)).toEqual([]);
+      } finally {
+        await e.close();
+      }
+    });
+  });
 });

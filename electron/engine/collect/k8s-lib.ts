@@ -12,3 +12,10 @@ export function k8sLib(): typeof K8s {
   lib ??= createRequire(import.meta.url)('@kubernetes/client-node') as typeof K8s;
   return lib;
 }
+
+/** Loads the client ahead of need (the analysis worker, once idle); false if it was loaded already. */
+export function preloadK8sLib(): boolean {
+  if (lib) return false;
+  k8sLib();
+  return true;
+}
