@@ -16,6 +16,9 @@ const id = z.coerce.number().int().positive();
 /** Query strings carry booleans as text; z.coerce.boolean would read "false" as true. */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
+/** A file to download (over HTTP, the response body is the file itself). */
+const FileDownload = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
+
 export const apiMethods = {
   listIncidents: {
     http: { method: 'GET', path: '/api/incidents' },
@@ -44,6 +47,12 @@ export const apiMethods = {
     http: { method: 'GET', path: '/api/incidents/:id' },
     input: z.object({ id }),
     output: IncidentDetail,
+  },
+  /** The incident's report as Markdown, to paste into a ticket or a chat. 409 until it has one. */
+  exportReport: {
+    http: { method: 'GET', path: '/api/incidents/:id/markdown', download: true },
+    input: z.object({ id }),
+    output: FileDownload,
   },
   ackIncident: {
     http: { method: 'POST', path: '/api/incidents/:id/ack' },
@@ -170,7 +179,7 @@ export const apiMethods = {
   exportAudit: {
     http: { method: 'GET', path: '/api/audit/export', download: true },
     input: z.object({ format: z.enum(['csv', 'json']).default('csv'), incidentId: id.optional() }),
-    output: z.object({ filename: z.string(), contentType: z.string(), content: z.string() }),
+    output: FileDownload,
   },
   /** The remediation policy in force (YAML), where it is read from, and why a newer file was refused. */
   getPolicy: {

@@ -13,6 +13,7 @@ import type { EventBus } from './events.ts';
 import type { Sources } from './intake/sources.ts';
 import { testFeishu } from './notify/feishu/test.ts';
 import type { PipelineControl } from './pipeline-host.ts';
+import { reportMarkdown } from './report-markdown.ts';
 import { listKubeContexts } from './settings/kube-contexts.ts';
 import { checkOllama } from './settings/ollama-check.ts';
 import type { SettingsService } from './settings/service.ts';
@@ -79,6 +80,20 @@ export function createApi(d: ApiDeps): ApiImpl {
       const detail = d.queries.detail(id);
       if (!detail) throw new ApiFailure(404, `incident ${id} not found`);
       return detail;
+    },
+    async exportReport({ id }) {
+      const detail = d.queries.detail(id);
+      if (!detail) throw new ApiFailure(404, `incident ${id} not found`);
+      if (!detail.report)
+        throw new ApiFailure(
+          409,
+          `incident ${id} has no report yet (${detail.state}): wait for its analysis`,
+        );
+      return {
+        filename: `oncall-scout-incident-${id}.md`,
+        contentType: 'text/markdown; charset=utf-8',
+        content: reportMarkdown(detail.alert, detail.report, detail.context),
+      };
     },
     async ackIncident({ id, by, silenceMinutes, comment }) {
       found(id, d.queries.summary(id));

@@ -7,12 +7,20 @@ import { describeSeries, describeWindow } from './collect/metrics/summary.ts';
 /** The report as Markdown, for `analyze` and for pasting into a ticket. */
 export function reportMarkdown(alert: Alert, report: Report, ctx?: Context | null): string {
   const rc = report.rootCause;
+  const target = ctx?.target;
+  const where = [
+    target?.name ? `${target.kind}/${target.name}` : undefined,
+    alert.labels.namespace ? `namespace ${alert.labels.namespace}` : undefined,
+    target?.cluster ? `cluster ${target.cluster}` : undefined,
+  ].filter(Boolean);
   const lines = [
     `# ${alert.labels.alertname ?? 'alert'} — ${rc.category} (${rc.confidence}% confidence)`,
     '',
-    `Source: ${report.source === 'llm' ? `LLM (${report.model ?? 'unknown model'})` : 'rules'}${
-      alert.labels.namespace ? ` · namespace ${alert.labels.namespace}` : ''
-    } · started ${alert.startsAt}`,
+    [
+      `Source: ${report.source === 'llm' ? `LLM (${report.model ?? 'unknown model'})` : 'rules'}`,
+      ...where,
+      `started ${alert.startsAt}`,
+    ].join(' · '),
   ];
   if (report.llmError) lines.push('', `> LLM not used: ${report.llmError}`);
   lines.push('', '## Root cause', '', rc.explanation);

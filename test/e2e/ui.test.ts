@@ -120,6 +120,16 @@ describe('the UI in a browser', () => {
     expect(await page.locator('.step .command code').first().textContent()).toMatch(/^kubectl /);
   });
 
+  it('copies the report as Markdown, to paste into a ticket', async () => {
+    await chromium.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.url });
+    await page.locator('[data-action="copy-markdown"]').click();
+    await page.locator('[data-action="copy-markdown"][data-copy-state="copied"]').waitFor();
+    const md = await page.evaluate(() => navigator.clipboard.readText());
+    expect(md).toMatch(/^# KubePodCrashLooping — CrashLoop \(\d+% confidence\)/);
+    expect(md).toContain('pod/notification-worker');
+    expect(md).toContain('## Immediate steps');
+  });
+
   it('acknowledges the incident', async () => {
     await page.locator('[data-action="ack"]').click();
     await page.locator('[data-action="ack"]', { hasText: 'acknowledged' }).waitFor();

@@ -201,6 +201,33 @@ describe('API', () => {
     expect((await getJson(`${srv.url}/api/incidents?state=bogus`)).status).toBe(400);
   });
 
+  it('gives the report as Markdown to paste into a ticket, once there is one', async () => {
+    await postJson(`${srv.url}/webhook/alertmanager`, amPayload([podAlert('api-1', 'shop')]));
+    const [{ id }] = (await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents`)).body.items;
+    const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+    const early = await fetch(`${srv.url}/api/incidents/${id}/markdown`, { headers: auth });
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { error: string }).error).toMatch(/no report yet \(received\)/);
+
+    await engine.pipeline.start();
+    await waitFor(
+      async () => (await getJson<{ state: string }>(`${srv.url}/api/incidents/${id}`)).body.state === 'ready',
+    );
+    const res = await fetch(`${srv.url}/api/incidents/${id}/markdown`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="oncall-scout-incident-${id}.md"`,
+    );
+    const md = await res.text();
+    expect(md).toMatch(
+      /^# KubePodCrashLooping — \w+ \(\d+% confidence\)\n\nSource: rules · pod\/api-1 · namespace shop · started /,
+    );
+    // No cluster here: what could not be read is listed, so the reader knows what the report rests on.
+    expect(md).toContain('## Not collected');
+    expect((await fetch(`${srv.url}/api/incidents/99999/markdown`, { headers: auth })).status).toBe(404);
+  });
+
   it('streams incident events over SSE', async () => {
     const ctrl = new AbortController();
     const res = await fetch(`${srv.url}/api/events?token=${TEST_TOKEN}`, { signal: ctrl.signal });

@@ -72,6 +72,7 @@ export const en = {
   'action.falsePositive': 'False positive',
   'action.markedFalsePositive': 'Marked false positive',
   'action.reanalyze': 'Re-analyse',
+  'action.copyMarkdown': 'Copy as Markdown',
   'action.alertmanager': 'Open in Alertmanager',
   'action.runbook': 'Runbook',
   'action.failed': '{action} failed: {error}',

@@ -72,6 +72,7 @@ export const zh: Record<MessageKey, string> = {
   'action.falsePositive': '误报',
   'action.markedFalsePositive': '已标记为误报',
   'action.reanalyze': '重新分析',
+  'action.copyMarkdown': '复制为 Markdown',
   'action.alertmanager': '在 Alertmanager 中打开',
   'action.runbook': '运行手册',
   'action.failed': '{action}失败：{error}',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { IncidentDetail } from '../../../shared/incident.ts';
 import type { Client } from '../client.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
+import { CopyButton } from '../ui/CopyButton.tsx';
 import { ExternalLink } from '../ui/ExternalLink.tsx';
 import { ago, exact, safeHref } from '../ui/format.ts';
 import { useRunner } from '../ui/useRunner.ts';
@@ -107,6 +108,14 @@ export function Actions({ detail, client, onDone }: PanelProps) {
       >
         {t('action.reanalyze')}
       </button>
+      {detail.report ? (
+        <CopyButton
+          className=""
+          caption={t('action.copyMarkdown')}
+          action="copy-markdown"
+          text={async () => (await client.api.exportReport({ id })).content}
+        />
+      ) : null}
       {am ? (
         <ExternalLink className="button" href={am}>
           {t('action.alertmanager')} ↗

@@ -1,7 +1,23 @@
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n/index.tsx';
 
-export function CopyButton({ text, label }: { text: string; label?: string }) {
+/**
+ * Copies `text` to the clipboard and says so for a moment. `text` may be fetched on click (the report as
+ * Markdown comes from the engine). `caption` replaces the button's "Copy".
+ */
+export function CopyButton({
+  text,
+  label,
+  caption,
+  className = 'copy',
+  action,
+}: {
+  text: string | (() => Promise<string>);
+  label?: string;
+  caption?: string;
+  className?: string;
+  action?: string;
+}) {
   const t = useT();
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
@@ -9,19 +25,24 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
     const timer = setTimeout(() => setState('idle'), 1500);
     return () => clearTimeout(timer);
   }, [state]);
+  const name = caption ?? t('copy.copy');
   return (
     <button
       type="button"
-      className="copy"
-      aria-label={label ? `${t('copy.copy')}: ${label}` : t('copy.copy')}
+      className={className}
+      aria-label={label ? `${name}: ${label}` : name}
+      data-action={action}
+      data-copy-state={state}
       onClick={() => {
-        navigator.clipboard.writeText(text).then(
-          () => setState('copied'),
-          () => setState('failed'),
-        );
+        (typeof text === 'string' ? Promise.resolve(text) : text())
+          .then((s) => navigator.clipboard.writeText(s))
+          .then(
+            () => setState('copied'),
+            () => setState('failed'),
+          );
       }}
     >
-      {state === 'copied' ? t('copy.copied') : state === 'failed' ? t('copy.failed') : t('copy.copy')}
+      {state === 'copied' ? t('copy.copied') : state === 'failed' ? t('copy.failed') : name}
     </button>
   );
 }
