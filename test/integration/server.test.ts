@@ -203,7 +203,8 @@ describe('API', () => {
 
   it('gives the report as Markdown to paste into a ticket, once there is one', async () => {
     await postJson(`${srv.url}/webhook/alertmanager`, amPayload([podAlert('api-1', 'shop')]));
-    const [{ id }] = (await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents`)).body.items;
+    const { id } = (await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents`)).body
+      .items[0]!;
     const auth = { authorization: `Bearer ${TEST_TOKEN}` };
     const early = await fetch(`${srv.url}/api/incidents/${id}/markdown`, { headers: auth });
     expect(early.status).toBe(409);
