@@ -6,7 +6,7 @@ import { alertsPath, eligible, parseAlertList, parseJsonReply, readAmStatus } fr
 import { sourceConnection } from './alertmanager/connection.ts';
 import { k8sLib } from './collect/k8s-lib.ts';
 import { createKubeProvider, KubeSetupError } from './collect/kube.ts';
-import { explain, read, withSignal } from './collect/read.ts';
+import { read, withSignal } from './collect/read.ts';
 import { type EngineConfig, feishuRoutes } from './config.ts';
 import { modelInfo } from './diagnose/ollama.ts';
 import { describeWebhook } from './notify/feishu/url.ts';
@@ -191,7 +191,13 @@ async function ollamaChecks(config: EngineConfig): Promise<Check[]> {
     );
     return checks;
   } catch (err) {
-    const reason = (err as Error).message === 'no answer in 5 s' ? 'no answer in 5 s' : explain(err).reason;
+    // fetch says only "fetch failed"; what happened is in its cause.
+    const e = err as NodeJS.ErrnoException & { cause?: { code?: string; message?: string } };
+    const code = e.code ?? e.cause?.code;
+    const reason =
+      code === 'ECONNREFUSED'
+        ? 'nothing listens there (ECONNREFUSED)'
+        : (code ?? (e.cause?.message || e.message || String(err)));
     return [
       {
         ok: false,

@@ -6,6 +6,7 @@ import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
 import { startAlertmanager } from '../helpers/alertmanager.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { tempDir } from '../helpers/engine.ts';
+import { freePort } from '../helpers/ports.ts';
 
 let kube: FakeKube;
 let kubeconfig: string;
@@ -57,9 +58,11 @@ describe('oncall-scout doctor', () => {
       ok: false,
       fix: 'run `ollama pull llama3.1:8b`',
     });
-    const down = await runDoctor(config({ ollamaHost: 'http://127.0.0.1:9' }));
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const down = await runDoctor(config({ ollamaHost: closed }));
     expect(down.find((c) => c.what === 'Ollama')).toMatchObject({
       ok: false,
+      detail: `not reachable at ${closed} (nothing listens there (ECONNREFUSED))`,
       fix: expect.stringMatching(/ollama serve/),
     });
     const nokube = await runDoctor(config({ kubeconfig: '/nonexistent/config' }));
