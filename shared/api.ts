@@ -67,6 +67,24 @@ export const apiMethods = {
     /** `silenceError` says why no silence was made (the acknowledgement itself still holds). */
     output: IncidentSummary.extend({ silence: SilenceInfo.nullable(), silenceError: z.string().nullable() }),
   },
+  /**
+   * Acknowledges at once every firing, unacknowledged incident that matches the list's filters (a
+   * storm's replicas). No silences: one per alert would bury Alertmanager. `acked`: how many.
+   */
+  ackMatching: {
+    http: { method: 'POST', path: '/api/incidents/ack' },
+    input: z
+      .object({
+        q: z.string().max(500).optional(),
+        severity: z.string().max(40).optional(),
+        namespace: z.string().max(253).optional(),
+        cluster: z.string().max(253).optional(),
+        by: z.string().max(200).optional(),
+      })
+      // A misspelt filter must not widen "all matching" to everything.
+      .strict(),
+    output: z.object({ acked: z.number().int() }),
+  },
   /** Clears the acknowledgement and expires the silence it created. */
   unackIncident: {
     http: { method: 'POST', path: '/api/incidents/:id/unack' },

@@ -95,6 +95,14 @@ export function createApi(d: ApiDeps): ApiImpl {
         content: reportMarkdown(detail.alert, detail.report, detail.context),
       };
     },
+    async ackMatching({ by, ...filters }) {
+      const ids = d.queries.ackMatching(filters, by?.trim() || localUser());
+      for (const id of ids) {
+        const s = d.queries.summary(id);
+        if (s) changed(s);
+      }
+      return { acked: ids.length };
+    },
     async ackIncident({ id, by, silenceMinutes, comment }) {
       found(id, d.queries.summary(id));
       const who = by?.trim() || localUser();

@@ -183,6 +183,14 @@ describe('the UI in a browser', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('acknowledges every firing incident nobody has taken at once, after asking', async () => {
+    await page.locator('[data-action="ack-all"]').click();
+    await page.locator('[data-action="ack-all-confirm"]').click();
+    await page.getByRole('status').filter({ hasText: '1 incident acknowledged' }).waitFor();
+    expect((await incidents()).map((i) => Boolean(i.ackedAt))).toEqual([true, true]);
+    await row(hostile.alert.labels.pod!).locator('.tag-acked').waitFor();
+  });
+
   it('streams the LLM text while it writes, when re-analysing', async () => {
     stack.ollama.setOptions({ tokenDelayMs: 40, chunkSize: 4 });
     await page.locator('[data-action="reanalyze"]').click();

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
+import type { IncidentSummary } from '../../shared/incident.ts';
 import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
 import { getJson, postJson, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
 import { amPayload, podAlert } from '../helpers/payload.ts';
@@ -199,6 +200,30 @@ describe('API', () => {
     expect((await getJson(`${srv.url}/api/incidents/99999`)).status).toBe(404);
     expect((await getJson(`${srv.url}/api/incidents/abc`)).status).toBe(400);
     expect((await getJson(`${srv.url}/api/incidents?state=bogus`)).status).toBe(400);
+  });
+
+  it('acknowledges every firing, unacknowledged incident matching the filters at once', async () => {
+    await postJson(
+      `${srv.url}/webhook/alertmanager`,
+      amPayload([podAlert('api-1', 'shop'), podAlert('api-2', 'shop'), podAlert('db-1', 'pay')]),
+    );
+    await postJson(
+      `${srv.url}/webhook/alertmanager`,
+      amPayload([{ ...podAlert('old-1', 'shop'), status: 'resolved' }]),
+    );
+    const all = async () =>
+      (await getJson<{ items: IncidentSummary[] }>(`${srv.url}/api/incidents`)).body.items;
+    const first = await postJson(`${srv.url}/api/incidents/ack`, { namespace: 'shop', by: 'alice' });
+    expect(first).toEqual({ status: 200, body: { acked: 2 } });
+    const after = await all();
+    const acked = after.filter((i) => i.ackedAt).map((i) => i.target);
+    expect(acked.sort()).toEqual(['pod/api-1', 'pod/api-2']);
+    expect(after.find((i) => i.target === 'pod/api-1')?.ackedBy).toBe('alice');
+    // Already taken, resolved, or in another namespace: left alone.
+    expect((await postJson(`${srv.url}/api/incidents/ack`, { namespace: 'shop' })).body).toEqual({
+      acked: 0,
+    });
+    expect((await postJson(`${srv.url}/api/incidents/ack`, { bogus: 1 })).status).toBe(400);
   });
 
   it('gives the report as Markdown to paste into a ticket, once there is one', async () => {

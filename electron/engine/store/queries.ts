@@ -218,6 +218,18 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       return this.summary(id);
     },
 
+    /** Acknowledges every firing, unacknowledged incident matching `f`; returns their ids. */
+    ackMatching(
+      f: Pick<ListFilter, 'q' | 'severity' | 'namespace' | 'cluster'>,
+      by: string | null,
+    ): number[] {
+      const { where, params } = listWhere({ ...f, status: 'firing', acked: false });
+      const stmt = db.prepare<Record<string, unknown>, { id: number }>(
+        `UPDATE incidents SET acked_at = @at, acked_by = @by WHERE ${where.join(' AND ')} RETURNING id`,
+      );
+      return write(() => stmt.all({ ...params, at: now().toISOString(), by })).map((r) => r.id);
+    },
+
     unack(id: number): IncidentSummary | null {
       const stmt = db.prepare('UPDATE incidents SET acked_at = NULL, acked_by = NULL WHERE id = ?');
       write(() => stmt.run(id));

@@ -31,6 +31,11 @@ export const en = {
   'list.acked': 'acked',
   'list.resolved': 'resolved',
   'list.times': 'Started {started}; received {received}',
+  'list.ackAll': 'Acknowledge all',
+  'list.ackAllAsk': 'Acknowledge every firing incident here that nobody has acknowledged?',
+  'list.ackAllYes': 'Acknowledge',
+  'list.ackAllNo': 'Cancel',
+  'list.ackAllDone': '{n} {n|incident|incidents} acknowledged',
   'list.loadingMore': 'Loading more…',
   'list.emptyTitle': 'No incidents yet',
   'list.emptyBody':

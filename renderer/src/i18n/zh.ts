@@ -32,6 +32,11 @@ export const zh: Record<MessageKey, string> = {
   'list.acked': '已确认',
   'list.resolved': '已恢复',
   'list.times': '开始于 {started}；接收于 {received}',
+  'list.ackAll': '全部确认',
+  'list.ackAllAsk': '确认此处所有尚未被确认的触发中事件？',
+  'list.ackAllYes': '确认',
+  'list.ackAllNo': '取消',
+  'list.ackAllDone': '已确认 {n} 个事件',
   'list.loadingMore': '加载更多…',
   'list.emptyTitle': '还没有事件',
   'list.emptyBody':

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Client } from '../client.ts';
 import { useT } from '../i18n/index.tsx';
+import { AckAll } from './AckAll.tsx';
 import { isFiltered, type ListFilters, NO_FILTERS } from './filters.ts';
 
 /** Status, acknowledgement, severity, namespace and cluster filters; the search box lives in the top bar. */
@@ -89,6 +90,7 @@ export function FilterBar({
       <span className="filter-count" aria-live="polite">
         {t('list.count', { total: count.total.toLocaleString() })}
       </span>
+      {count.total > 0 ? <AckAll client={client} filters={filters} /> : null}
       {isFiltered(filters) ? (
         <button type="button" className="link" onClick={() => onChange(NO_FILTERS)}>
           {t('list.filter.clear')}
