@@ -185,10 +185,14 @@ describe('the UI in a browser', () => {
 
   it('acknowledges every firing incident nobody has taken at once, after asking', async () => {
     await page.locator('[data-action="ack-all"]').click();
+    // It says how many it would take before it takes them (the other one was acknowledged before).
+    await page.getByText('Acknowledge 1 firing incident that nobody has acknowledged?').waitFor();
     await page.locator('[data-action="ack-all-confirm"]').click();
     await page.getByRole('status').filter({ hasText: '1 incident acknowledged' }).waitFor();
     expect((await incidents()).map((i) => Boolean(i.ackedAt))).toEqual([true, true]);
     await row(hostile.alert.labels.pod!).locator('.tag-acked').waitFor();
+    await page.locator('[data-action="ack-all"]').click();
+    await page.getByRole('status').filter({ hasText: 'Nothing to acknowledge here' }).waitFor();
   });
 
   it('streams the LLM text while it writes, when re-analysing', async () => {

@@ -9,39 +9,53 @@ import type { ListFilters } from './filters.ts';
  */
 export function AckAll({ client, filters }: { client: Client; filters: ListFilters }) {
   const t = useT();
-  const [asking, setAsking] = useState(false);
+  /** How many it would take, while asking (null: not asking). */
+  const [asking, setAsking] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
   if (filters.status === 'resolved' || filters.acked === 'true') return null;
+  const scope = {
+    q: filters.q.trim() || undefined,
+    severity: filters.severity || undefined,
+    namespace: filters.namespace || undefined,
+    cluster: filters.cluster || undefined,
+  };
+  const failed = (err: unknown) =>
+    setSaid(t('action.failed', { action: t('list.ackAll'), error: (err as Error).message }));
+  const ask = async () => {
+    setSaid(null);
+    setBusy(true);
+    try {
+      const { total = 0 } = await client.api.listIncidents({
+        ...scope,
+        status: 'firing',
+        acked: false,
+        limit: 1,
+      });
+      if (total) setAsking(total);
+      else setSaid(t('list.ackAllNone'));
+    } catch (err) {
+      failed(err);
+    } finally {
+      setBusy(false);
+    }
+  };
   const run = async () => {
     setBusy(true);
     try {
-      const { acked } = await client.api.ackMatching({
-        q: filters.q.trim() || undefined,
-        severity: filters.severity || undefined,
-        namespace: filters.namespace || undefined,
-        cluster: filters.cluster || undefined,
-      });
+      const { acked } = await client.api.ackMatching(scope);
       setSaid(t('list.ackAllDone', { n: acked }));
     } catch (err) {
-      setSaid(t('action.failed', { action: t('list.ackAll'), error: (err as Error).message }));
+      failed(err);
     } finally {
       setBusy(false);
-      setAsking(false);
+      setAsking(null);
     }
   };
-  if (!asking)
+  if (asking === null)
     return (
       <span className="ack-all">
-        <button
-          type="button"
-          className="link"
-          data-action="ack-all"
-          onClick={() => {
-            setSaid(null);
-            setAsking(true);
-          }}
-        >
+        <button type="button" className="link" data-action="ack-all" disabled={busy} onClick={ask}>
           {t('list.ackAll')}
         </button>
         {said ? (
@@ -54,11 +68,11 @@ export function AckAll({ client, filters }: { client: Client; filters: ListFilte
   return (
     <fieldset className="ack-all">
       <legend className="sr-only">{t('list.ackAll')}</legend>
-      <span className="small">{t('list.ackAllAsk')}</span>
+      <span className="small">{t('list.ackAllAsk', { n: asking })}</span>
       <button type="button" className="primary" disabled={busy} onClick={run} data-action="ack-all-confirm">
         {t('list.ackAllYes')}
       </button>
-      <button type="button" disabled={busy} onClick={() => setAsking(false)}>
+      <button type="button" disabled={busy} onClick={() => setAsking(null)}>
         {t('list.ackAllNo')}
       </button>
     </fieldset>
