@@ -97,10 +97,12 @@ export function createApi(d: ApiDeps): ApiImpl {
     },
     async ackMatching({ by, ...filters }) {
       const ids = d.queries.ackMatching(filters, by?.trim() || localUser());
-      for (const id of ids) {
+      tellInTurns(ids, (id) => {
         const s = d.queries.summary(id);
         if (s) changed(s);
-      }
+      }).catch(() => {
+        // the engine closed meanwhile: nobody is listening any more
+      });
       return { acked: ids.length };
     },
     async ackIncident({ id, by, silenceMinutes, comment }) {
@@ -223,6 +225,17 @@ export function createApi(d: ApiDeps): ApiImpl {
       }
     },
   };
+}
+
+/**
+ * Runs `fn` for each id, a few hundred per turn of the event loop: a storm's ten thousand acknowledged
+ * incidents must not hold the webhook back while their summaries are read and sent to the UI.
+ */
+async function tellInTurns(ids: number[], fn: (id: number) => void): Promise<void> {
+  for (let i = 0; i < ids.length; i += 200) {
+    if (i) await new Promise((resolve) => setImmediate(resolve));
+    for (const id of ids.slice(i, i + 200)) fn(id);
+  }
 }
 
 function decide<T>(fn: () => T): T {

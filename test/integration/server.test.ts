@@ -226,6 +226,24 @@ describe('API', () => {
     expect((await postJson(`${srv.url}/api/incidents/ack`, { bogus: 1 })).status).toBe(400);
   });
 
+  it('tells the UI of every incident that acknowledge-all took (a storm: 450)', async () => {
+    for (let p = 0; p < 3; p++) {
+      const pods = Array.from({ length: 150 }, (_, i) => podAlert(`web-${p}-${i}`, 'storm'));
+      expect((await postJson(`${srv.url}/webhook/alertmanager`, amPayload(pods))).status).toBe(200);
+    }
+    const told = new Set<number>();
+    const off = engine.bus.on('incident', (s) => {
+      if (s.ackedAt) told.add(s.id);
+    });
+    try {
+      const r = await postJson(`${srv.url}/api/incidents/ack`, { namespace: 'storm' });
+      expect(r.body).toEqual({ acked: 450 });
+      await waitFor(() => told.size === 450, 5_000, 'an event for each acknowledged incident');
+    } finally {
+      off();
+    }
+  });
+
   it('gives the report as Markdown to paste into a ticket, once there is one', async () => {
     await postJson(`${srv.url}/webhook/alertmanager`, amPayload([podAlert('api-1', 'shop')]));
     const { id } = (await getJson<{ items: Array<{ id: number }> }>(`${srv.url}/api/incidents`)).body
