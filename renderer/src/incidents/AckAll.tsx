@@ -9,8 +9,8 @@ import type { ListFilters } from './filters.ts';
  */
 export function AckAll({ client, filters }: { client: Client; filters: ListFilters }) {
   const t = useT();
-  /** How many it would take, while asking (null: not asking). */
-  const [asking, setAsking] = useState<number | null>(null);
+  /** While asking: how many it would take, and of which filters (what was asked is what is done). */
+  const [asking, setAsking] = useState<{ n: number; scope: typeof scope } | null>(null);
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
   if (filters.status === 'resolved' || filters.acked === 'true') return null;
@@ -32,7 +32,7 @@ export function AckAll({ client, filters }: { client: Client; filters: ListFilte
         acked: false,
         limit: 1,
       });
-      if (total) setAsking(total);
+      if (total) setAsking({ n: total, scope });
       else setSaid(t('list.ackAllNone'));
     } catch (err) {
       failed(err);
@@ -40,10 +40,10 @@ export function AckAll({ client, filters }: { client: Client; filters: ListFilte
       setBusy(false);
     }
   };
-  const run = async () => {
+  const run = async (asked: typeof scope) => {
     setBusy(true);
     try {
-      const { acked } = await client.api.ackMatching(scope);
+      const { acked } = await client.api.ackMatching(asked);
       setSaid(t('list.ackAllDone', { n: acked }));
     } catch (err) {
       failed(err);
@@ -68,8 +68,14 @@ export function AckAll({ client, filters }: { client: Client; filters: ListFilte
   return (
     <fieldset className="ack-all">
       <legend className="sr-only">{t('list.ackAll')}</legend>
-      <span className="small">{t('list.ackAllAsk', { n: asking })}</span>
-      <button type="button" className="primary" disabled={busy} onClick={run} data-action="ack-all-confirm">
+      <span className="small">{t('list.ackAllAsk', { n: asking.n })}</span>
+      <button
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={() => run(asking.scope)}
+        data-action="ack-all-confirm"
+      >
         {t('list.ackAllYes')}
       </button>
       <button type="button" disabled={busy} onClick={() => setAsking(null)}>

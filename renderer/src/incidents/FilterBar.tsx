@@ -90,7 +90,8 @@ export function FilterBar({
       <span className="filter-count" aria-live="polite">
         {t('list.count', { total: count.total.toLocaleString() })}
       </span>
-      {count.total > 0 ? <AckAll client={client} filters={filters} /> : null}
+      {/* Keyed by the filters: a question asked about other filters is dropped when they change. */}
+      {count.total > 0 ? <AckAll key={JSON.stringify(filters)} client={client} filters={filters} /> : null}
       {isFiltered(filters) ? (
         <button type="button" className="link" onClick={() => onChange(NO_FILTERS)}>
           {t('list.filter.clear')}
