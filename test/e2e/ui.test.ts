@@ -212,9 +212,18 @@ describe('the UI in a browser', () => {
   });
 
   it('settings: names the field it refuses, tests Ollama, applies a new model, switches language', async () => {
+    // Changed elsewhere (another window, a script) since this page loaded: Settings shows it, so a save
+    // here cannot put the old value back.
+    const elsewhere = await fetch(`${stack.url}/api/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+      body: JSON.stringify({ feishuKeyword: 'oncall' }),
+    });
+    expect(elsewhere.status).toBe(200);
     await page.getByRole('link', { name: 'Settings' }).click();
     const ollama = page.locator('[data-section="ollama"]');
     await ollama.waitFor();
+    expect(await page.locator('input[name="feishuKeyword"]').inputValue()).toBe('oncall');
     await ollama.locator('[data-action="test-ollama"]').click();
     await ollama.locator('.chip', { hasText: 'qwen2.5:14b' }).waitFor();
     await ollama.locator('input[name="model"]').fill('not a model!');

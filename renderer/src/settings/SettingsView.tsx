@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { KubeContexts, OllamaCheck, SettingsView as Settings } from '../../../shared/settings.ts';
 import { useT } from '../i18n/index.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
@@ -433,7 +433,23 @@ export function SettingsView({
   ...rest
 }: Omit<SectionProps, 'settings'> & { settings: Settings | null; error: string | null }) {
   const t = useT();
-  if (!settings) {
+  // Read afresh each time the page opens: another window or tab may have changed them since the app
+  // loaded, and a section saved from a stale copy would put the old values back. The fresh copy goes to
+  // the app like a save's answer does; if the read fails, the copy read at start is shown.
+  const [read, setRead] = useState(false);
+  const { client, onSaved } = rest;
+  useEffect(() => {
+    let open = true;
+    client.api
+      .getSettings({})
+      .then(onSaved, () => {})
+      .finally(() => open && setRead(true));
+    return () => {
+      open = false;
+    };
+  }, [client, onSaved]);
+  const current = read ? settings : null;
+  if (!current) {
     return (
       <main className="settings">
         {error ? (
@@ -444,17 +460,17 @@ export function SettingsView({
       </main>
     );
   }
-  const p = { settings, ...rest };
+  const p = { settings: current, ...rest };
   return (
     <main className="settings" aria-label={t('settings.title')}>
       <div className="settings-head">
         <h2>{t('settings.title')}</h2>
         <p className="muted small">
-          {t('settings.dataDir', { dir: settings.dataDir })} ·{' '}
-          {t(`settings.secretStorage.${settings.secretStorage}`)}
+          {t('settings.dataDir', { dir: current.dataDir })} ·{' '}
+          {t(`settings.secretStorage.${current.secretStorage}`)}
         </p>
-        {settings.pendingRestart.length ? (
-          <p className="note">{t('settings.restart', { fields: settings.pendingRestart.join(', ') })}</p>
+        {current.pendingRestart.length ? (
+          <p className="note">{t('settings.restart', { fields: current.pendingRestart.join(', ') })}</p>
         ) : null}
       </div>
       <div className="settings-grid">
