@@ -20,11 +20,17 @@ const NAMES = [
 const scenarios = NAMES.map(loadScenario);
 
 ensureRendererBuilt();
-// Reports from the rules alone: the stand-in Ollama's replies are canned placeholders (test/fakes/ollama.ts),
-// and a real model cannot run here; a screenshot of either would not show what the app gives.
-const stack = await startUiStack(scenarios, { args: ['--no-llm'] });
+const stack = await startUiStack(scenarios);
 const chromium = await launchChromium({ colorScheme: 'dark' });
+const H = { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` };
+/** Turns the LLM step on or off through Settings (it applies at once). */
+const llm = (on: boolean) =>
+  fetch(`${stack.url}/api/settings`, { method: 'PUT', headers: H, body: JSON.stringify({ llm: on }) });
 try {
+  // Reports from the rules alone: the stand-in Ollama's replies are canned placeholders
+  // (test/fakes/ollama.ts), and a real model cannot run here; a screenshot of either would not show what
+  // the app gives. The LLM is on again for the Settings screenshot, as it is by default.
+  await llm(false);
   for (const [i, s] of scenarios.entries()) {
     const startsAt = new Date(Date.now() - (NAMES.length - i) * 7 * 60_000).toISOString();
     await fetch(`${stack.url}/webhook/alertmanager`, {
@@ -57,6 +63,7 @@ try {
   await page.locator('.log-line.flash').waitFor();
   await page.locator('.tabs').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await shot('logs.png');
+  await llm(true);
   await page.goto(`${stack.url}/#/settings`);
   await page.locator('[data-section="ollama"]').waitFor();
   await page.locator('[data-action="test-ollama"]').click();
