@@ -28,7 +28,7 @@ export class Reader {
    * list under different selectors); by default it is `what`.
    */
   async get<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, key = what): Promise<T | undefined> {
-    const r = await this.kube.reads.run(key, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
+    const r = await this.run(what, fn, key);
     if (r.gap) this.gaps.push(r.gap);
     return r.value;
   }
@@ -56,8 +56,7 @@ export class Reader {
 
   /** A read of something that may legitimately be absent (metrics-server, endpoints): no gap. */
   async optional<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const r = await this.kube.reads.run(what, () => read(what, this.timeoutMs, fn, this.signal));
-    return r.value;
+    return (await this.run(what, fn, what)).value;
   }
 
   /**
@@ -66,6 +65,11 @@ export class Reader {
    */
   quiet(): Reader {
     return new Reader(this.kube, this.timeoutMs, this.signal, []);
+  }
+
+  /** One read, shared under `key` with the other collections, with the timeouts and the credential plugin. */
+  private run<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, key: string) {
+    return this.kube.reads.run(key, () => read(what, this.timeoutMs, fn, this.signal, this.plugin));
   }
 
   gap(g: Gap): void {
