@@ -57,7 +57,7 @@ export interface ApiDeps {
  * call, not destructured: the engine swaps config, kube and pipeline in it when the settings change.
  */
 export function createApi(d: ApiDeps): ApiImpl {
-  const found = (id: number, s: IncidentSummary | null): IncidentSummary => {
+  const found = <T>(id: number, s: T | null): T => {
     if (!s) throw new ApiFailure(404, `incident ${id} not found`);
     return s;
   };
@@ -77,13 +77,10 @@ export function createApi(d: ApiDeps): ApiImpl {
       return d.queries.facets();
     },
     async getIncident({ id }) {
-      const detail = d.queries.detail(id);
-      if (!detail) throw new ApiFailure(404, `incident ${id} not found`);
-      return detail;
+      return found(id, d.queries.detail(id));
     },
     async exportReport({ id }) {
-      const detail = d.queries.detail(id);
-      if (!detail) throw new ApiFailure(404, `incident ${id} not found`);
+      const detail = found(id, d.queries.detail(id));
       if (!detail.report)
         throw new ApiFailure(
           409,
