@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Client } from '../client.ts';
 import { useT } from '../i18n/index.tsx';
-import type { ListFilters } from './filters.ts';
+import { type ListFilters, toQuery } from './filters.ts';
 
 /**
  * "Acknowledge all": in a storm, the firing incidents nobody has taken that match the list's filters,
@@ -14,12 +14,8 @@ export function AckAll({ client, filters }: { client: Client; filters: ListFilte
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
   if (filters.status === 'resolved' || filters.acked === 'true') return null;
-  const scope = {
-    q: filters.q.trim() || undefined,
-    severity: filters.severity || undefined,
-    namespace: filters.namespace || undefined,
-    cluster: filters.cluster || undefined,
-  };
+  // Always firing and not yet acknowledged: those two filters are the action's own.
+  const { status: _status, acked: _acked, ...scope } = toQuery(filters);
   const failed = (err: unknown) =>
     setSaid(t('action.failed', { action: t('list.ackAll'), error: (err as Error).message }));
   const ask = async () => {
