@@ -7,11 +7,10 @@ import { loadScenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
 import { spawnServe } from '../helpers/cli-process.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
-import { AUTH, machine, sleep } from './harness.ts';
+import { AUTH, machine, percentile, sleep } from './harness.ts';
 
 const RUNS = 3;
 const IDLE_MS = 12_000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const first = loadScenario('crashloop-missing-env');
 const second = loadScenario('oom-jvm-heap');
@@ -63,5 +62,5 @@ try {
 }
 console.log(`machine: ${machine()}`);
 console.log(
-  `first alert after ${IDLE_MS / 1000} s idle: rules report ${median(firsts).toFixed(0)} ms after the post (median of ${RUNS}); the next alert: ${median(seconds).toFixed(0)} ms`,
+  `first alert after ${IDLE_MS / 1000} s idle: rules report ${percentile(firsts, 50).toFixed(0)} ms after the post (median of ${RUNS}); the next alert: ${percentile(seconds, 50).toFixed(0)} ms`,
 );
