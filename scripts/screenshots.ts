@@ -31,6 +31,27 @@ try {
   // (test/fakes/ollama.ts), and a real model cannot run here; a screenshot of either would not show what
   // the app gives. The LLM is on again for the Settings screenshot, as it is by default.
   await llm(false);
+  // A storm's replicas, first (the group shows its newest diagnosis): the other pod of the
+  // crash-looping Deployment, and more of the OOM-killed one's.
+  const replicas = [
+    { name: 'crashloop-missing-env', pods: ['notification-worker-5c9f7b8d6-w8r5n'] },
+    { name: 'oom-jvm-heap', pods: ['b7xkq', 'c4mzt', 'f9rwd', 'h2nvj', 'k5tbx'] },
+  ];
+  for (const r of replicas) {
+    const base = loadScenario(r.name);
+    for (const pod of r.pods) {
+      const s = structuredClone(base);
+      const full = pod.includes('-') ? pod : base.alert.labels.pod!.replace(/[^-]+$/, pod);
+      s.alert.labels = { ...s.alert.labels, pod: full };
+      await fetch(`${stack.url}/webhook/alertmanager`, {
+        method: 'POST',
+        headers: H,
+        body: JSON.stringify(
+          scenarioPayload(s, { startsAt: new Date(Date.now() - 30 * 60_000).toISOString() }),
+        ),
+      });
+    }
+  }
   for (const [i, s] of scenarios.entries()) {
     const startsAt = new Date(Date.now() - (NAMES.length - i) * 7 * 60_000).toISOString();
     await fetch(`${stack.url}/webhook/alertmanager`, {
@@ -45,7 +66,7 @@ try {
         headers: { authorization: `Bearer ${TEST_TOKEN}` },
       });
       const { items } = (await r.json()) as { items: Array<{ state: string }> };
-      return items.length === NAMES.length && items.every((x) => x.state === 'ready');
+      return items.length === NAMES.length + 6 && items.every((x) => x.state === 'ready');
     },
     30_000,
     'all incidents ready',
@@ -55,7 +76,11 @@ try {
   await page.goto(stack.uiUrl);
   await page.locator('[data-incident]').first().waitFor();
   await shot('list.png');
-  await page.locator('[data-incident]', { hasText: 'notification-worker' }).click();
+  await page.getByRole('button', { name: 'Groups', exact: true }).click();
+  await page.locator('[data-group]').first().waitFor();
+  await shot('groups.png');
+  await page.getByRole('button', { name: 'Incidents', exact: true }).click();
+  await page.locator('[data-incident]', { hasText: 'notification-worker-5c9f7b8d6-2xkqp' }).click();
   await page.locator('.report').waitFor();
   await shot('report.png');
   // Follow the rule's evidence into the log: the tab opens at the line and flashes it.

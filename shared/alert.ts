@@ -86,7 +86,12 @@ export function normalizeSeverity(raw: string | undefined): Severity {
   return s === 'none' ? 'none' : 'warning';
 }
 
-/** Queue order: lower runs first. */
+/** Queue order: lower runs first (the enum lists the severities worst first). */
 export function severityRank(severity: Severity): number {
-  return { critical: 0, warning: 1, info: 2, none: 3 }[severity];
+  return Severity.options.indexOf(severity);
+}
+
+/** The severity of a rank: the inverse of severityRank. */
+export function severityOfRank(rank: number): Severity {
+  return Severity.options[rank] ?? 'warning';
 }

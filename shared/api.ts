@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { ActionRecord, AuditEntry } from './action.ts';
 import { SilenceInfo, SourceStatus } from './alertmanager.ts';
-import { FeedbackVerdict, IncidentDetail, IncidentState, IncidentSummary } from './incident.ts';
+import {
+  FeedbackVerdict,
+  IncidentDetail,
+  IncidentGroup,
+  IncidentState,
+  IncidentSummary,
+} from './incident.ts';
 import { PolicyView } from './policy.ts';
 import { Category } from './report.ts';
 import { KubeContexts, OllamaCheck, SettingsPatch, SettingsView } from './settings.ts';
@@ -16,6 +22,17 @@ const id = z.coerce.number().int().positive();
 /** Query strings carry booleans as text; z.coerce.boolean would read "false" as true. */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
+/** The filters that narrow the list, its groups and "acknowledge all" alike. */
+const narrowing = {
+  q: z.string().max(500).optional(),
+  severity: z.string().max(40).optional(),
+  namespace: z.string().max(253).optional(),
+  cluster: z.string().max(253).optional(),
+  alertname: z.string().max(253).optional(),
+  /** The workload an incident is about (shared/workload.ts): a Deployment's name for its pods. */
+  workload: z.string().max(253).optional(),
+};
+
 /** A file to download (over HTTP, the response body is the file itself). */
 const FileDownload = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 
@@ -24,10 +41,7 @@ export const apiMethods = {
     http: { method: 'GET', path: '/api/incidents' },
     input: z.object({
       state: IncidentState.optional(),
-      q: z.string().max(500).optional(),
-      severity: z.string().max(40).optional(),
-      namespace: z.string().max(253).optional(),
-      cluster: z.string().max(253).optional(),
+      ...narrowing,
       /** firing: not resolved yet; resolved: closed by Alertmanager. */
       status: z.enum(['firing', 'resolved']).optional(),
       acked: flag.optional(),
@@ -37,6 +51,20 @@ export const apiMethods = {
     }),
     /** `total` counts every incident matching the filters; it is sent with the first page only. */
     output: z.object({ items: z.array(IncidentSummary), total: z.number().int().optional() }),
+  },
+  /**
+   * The incidents matching the list's filters, one row per alert on one workload (a storm's replicas):
+   * firing groups first, then the worst severity, then the newest. `total` counts every group.
+   */
+  listGroups: {
+    http: { method: 'GET', path: '/api/groups' },
+    input: z.object({
+      ...narrowing,
+      status: z.enum(['firing', 'resolved']).optional(),
+      acked: flag.optional(),
+      limit: z.coerce.number().int().min(1).max(2_000).default(500),
+    }),
+    output: z.object({ groups: z.array(IncidentGroup), total: z.number().int() }),
   },
   listFacets: {
     http: { method: 'GET', path: '/api/facets' },
@@ -74,13 +102,7 @@ export const apiMethods = {
   ackMatching: {
     http: { method: 'POST', path: '/api/incidents/ack' },
     input: z
-      .object({
-        q: z.string().max(500).optional(),
-        severity: z.string().max(40).optional(),
-        namespace: z.string().max(253).optional(),
-        cluster: z.string().max(253).optional(),
-        by: z.string().max(200).optional(),
-      })
+      .object({ ...narrowing, by: z.string().max(200).optional() })
       // A misspelt filter must not widen "all matching" to everything.
       .strict(),
     output: z.object({ acked: z.number().int() }),

@@ -41,6 +41,31 @@ export const IncidentSummary = z.object({
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
+/**
+ * One alert on one workload (shared/workload.ts) in one namespace and cluster: in a storm, the hundred
+ * replicas that fail alike are one row. The diagnosis is that of its newest analysed incident.
+ */
+export const IncidentGroup = z.object({
+  alertname: z.string(),
+  namespace: z.string().nullable(),
+  cluster: z.string().nullable(),
+  workload: z.string(),
+  /** The worst severity among its firing incidents (among all of them once none fires). */
+  severity: Severity,
+  count: z.number().int(),
+  firing: z.number().int(),
+  unacknowledged: z.number().int(),
+  analyzing: z.number().int(),
+  /** The earliest start among its firing incidents (among all of them once none fires). */
+  startsAt: z.string(),
+  /** When its newest incident arrived. */
+  receivedAt: z.string(),
+  category: Category.nullable(),
+  confidence: z.number().nullable(),
+  summary: z.string().nullable(),
+});
+export type IncidentGroup = z.infer<typeof IncidentGroup>;
+
 export const Timings = z.object({
   collectMs: z.number().nullable(),
   rulesMs: z.number().nullable(),

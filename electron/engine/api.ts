@@ -73,6 +73,9 @@ export function createApi(d: ApiDeps): ApiImpl {
       // The count costs a second query: only the first page carries it.
       return input.before === undefined ? { items, total: d.queries.count(input) } : { items };
     },
+    async listGroups({ limit, ...filters }) {
+      return (await d.pipeline.groups(filters, limit)) ?? d.queries.groups(filters, limit);
+    },
     async listFacets() {
       return d.queries.facets();
     },

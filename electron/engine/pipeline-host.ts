@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from './config.ts';
 import type { EventBus } from './events.ts';
 import type { FromWorker, ToWorker, WorkerData } from './pipeline-worker.ts';
+import type { GroupsResult, IncidentFilter } from './store/queries.ts';
 import type { Queue } from './store/queue.ts';
 
 export interface PipelineControl {
@@ -16,6 +17,12 @@ export interface PipelineControl {
   idle(timeoutMs?: number): Promise<void>;
   /** Ends the worker as a crash would (tests): it is restarted like after a real one. */
   crash(): Promise<void>;
+  /**
+   * The incident groups, read by the worker on its own connection (a scan of every matching incident,
+   * tens of milliseconds per 10,000, must not hold up the webhook). Null when the worker cannot answer
+   * (it is being restarted): the caller reads them itself.
+   */
+  groups(filter: IncidentFilter, limit: number): Promise<GroupsResult | null>;
 }
 
 export interface HostOptions {
@@ -56,6 +63,9 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
   let failures = 0;
   let restartTimer: NodeJS.Timeout | undefined;
   let healthyTimer: NodeJS.Timeout | undefined;
+  /** Reads asked of the worker, by id: a worker that exits answers them with null. */
+  const reads = new Map<number, (r: GroupsResult | null, error?: string) => void>();
+  let readIds = 0;
 
   const spawn = (): Worker => {
     const w = entry
@@ -69,12 +79,18 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
       if (m.type === 'events') for (const e of m.events) o.bus.emit(e.name, e.payload as never);
       else if (m.type === 'log') o.log?.(m.message);
       else if (m.type === 'disk') o.onDisk?.(m.full);
+      else if (m.type === 'groups') {
+        reads.get(m.id)?.(m.result ?? null, m.error);
+        reads.delete(m.id);
+      }
       for (const fn of waiters.get(m.type) ?? []) fn(m);
       waiters.delete(m.type);
     });
     w.on('error', (err) => o.log?.(`pipeline worker failed: ${err.stack ?? err}`));
     w.on('exit', (code) => {
       alive = false;
+      for (const answer of reads.values()) answer(null);
+      reads.clear();
       clearTimeout(healthyTimer);
       if (stopped) return;
       const delay = Math.min(RESTART_MAX_MS, 1_000 * 2 ** failures++);
@@ -139,6 +155,14 @@ export function startPipelineHost(o: HostOptions): PipelineControl {
     },
     async crash() {
       await worker.terminate();
+    },
+    groups(filter, limit) {
+      if (!alive) return Promise.resolve(null);
+      const id = ++readIds;
+      return new Promise((resolve, reject) => {
+        reads.set(id, (r, error) => (error ? reject(new Error(error)) : resolve(r)));
+        worker.postMessage({ type: 'groups', id, filter, limit } satisfies ToWorker);
+      });
     },
   };
 }

@@ -15,7 +15,7 @@ import { createActionStore } from './store/actions.ts';
 import { giveWayTo, openDatabase } from './store/db.ts';
 import { createDeliveries } from './store/deliveries.ts';
 import { intakeWaiter } from './store/intake-gate.ts';
-import { createQueries } from './store/queries.ts';
+import { createQueries, type GroupsResult, type IncidentFilter } from './store/queries.ts';
 import { createQueue } from './store/queue.ts';
 
 /**
@@ -27,12 +27,15 @@ export type ToWorker =
   | { type: 'start' }
   | { type: 'kick' }
   | { type: 'cancel'; ids: number[] }
+  /** A read that scans many incidents: done here, so the webhook's thread is never held up by it. */
+  | { type: 'groups'; id: number; filter: IncidentFilter; limit: number }
   | { type: 'stop' };
 export type FromWorker =
   | { type: 'started'; resumed: number; failed: number }
   | { type: 'events'; events: EventBatch }
   | { type: 'log'; message: string }
   | { type: 'disk'; full: boolean }
+  | { type: 'groups'; id: number; result?: GroupsResult; error?: string }
   | { type: 'stopped' };
 
 export interface WorkerData {
@@ -171,6 +174,13 @@ parentPort!.on('message', (msg: ToWorker) => {
       break;
     case 'cancel':
       pipeline.cancel(msg.ids);
+      break;
+    case 'groups':
+      try {
+        post({ type: 'groups', id: msg.id, result: queries.groups(msg.filter, msg.limit) });
+      } catch (err) {
+        post({ type: 'groups', id: msg.id, error: (err as Error).message });
+      }
       break;
     case 'stop':
       void Promise.all([pipeline.stop(), sender?.stop(), executor.stop()]).then(() => {

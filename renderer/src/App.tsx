@@ -7,13 +7,16 @@ import { I18nProvider, resolveLang, useT } from './i18n/index.tsx';
 import { IncidentView } from './incident/IncidentView.tsx';
 import { FilterBar } from './incidents/FilterBar.tsx';
 import {
+  cleared,
   filtersFromParams,
   filtersToParams,
   isFiltered,
   type ListFilters,
   NO_FILTERS,
 } from './incidents/filters.ts';
+import { GroupList } from './incidents/GroupList.tsx';
 import { IncidentList } from './incidents/IncidentList.tsx';
+import { useGroups } from './incidents/useGroups.ts';
 import { useIncidents } from './incidents/useIncidents.ts';
 import { go, replaceHash, useRoute } from './route.ts';
 import { SettingsView } from './settings/SettingsView.tsx';
@@ -58,6 +61,8 @@ function Shell({
   const [connection, setConnection] = useState<'live' | 'offline'>('offline');
   const status = useStatus(client);
   const list = useIncidents(client, filters);
+  const grouped = filters.view === 'groups';
+  const groups = useGroups(client, filters, grouped);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => client.onConnection(setConnection), [client]);
@@ -189,23 +194,48 @@ function Shell({
               client={client}
               filters={filters}
               onChange={applyFilters}
-              count={{ total: list.total }}
+              count={{ total: list.total, ...(grouped ? { groups: groups.total } : {}) }}
             />
-            <IncidentList
-              items={list.items}
-              loading={list.loading}
-              loadingMore={list.loadingMore}
-              error={list.error}
-              filtered={isFiltered(filters)}
-              selected={selected}
-              onSelect={onSelect}
-              onLoadMore={list.loadMore}
-              onRetry={list.reload}
-              onClearFilters={() => {
-                setSearch('');
-                applyFilters(NO_FILTERS);
-              }}
-            />
+            {grouped ? (
+              <GroupList
+                groups={groups.groups}
+                total={groups.total}
+                loading={groups.loading}
+                error={groups.error}
+                filtered={isFiltered(filters)}
+                onOpen={(g) =>
+                  applyFilters({
+                    ...filters,
+                    view: '',
+                    alertname: g.alertname,
+                    workload: g.workload,
+                    namespace: g.namespace ?? '',
+                    cluster: g.cluster ?? '',
+                  })
+                }
+                onRetry={groups.reload}
+                onClearFilters={() => {
+                  setSearch('');
+                  applyFilters(cleared(filters));
+                }}
+              />
+            ) : (
+              <IncidentList
+                items={list.items}
+                loading={list.loading}
+                loadingMore={list.loadingMore}
+                error={list.error}
+                filtered={isFiltered(filters)}
+                selected={selected}
+                onSelect={onSelect}
+                onLoadMore={list.loadMore}
+                onRetry={list.reload}
+                onClearFilters={() => {
+                  setSearch('');
+                  applyFilters(cleared(filters));
+                }}
+              />
+            )}
           </div>
           {route.page === 'incident' ? (
             <IncidentView key={route.id} client={client} id={route.id} initialRef={route.ref} />

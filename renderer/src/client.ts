@@ -9,6 +9,21 @@ export interface Client {
   onConnection(fn: (state: 'live' | 'offline') => void): () => void;
 }
 
+/**
+ * Calls `fn` each time the event stream is back after a break: the events missed meanwhile are caught up
+ * by reading afresh. Returns the unsubscribe.
+ */
+export function onReconnect(client: Client, fn: () => void): () => void {
+  let wasOffline = false;
+  return client.onConnection((c) => {
+    if (c === 'offline') wasOffline = true;
+    else if (wasOffline) {
+      wasOffline = false;
+      fn();
+    }
+  });
+}
+
 /** An API failure as the UI sees it: the message, and the field at fault or the HTTP status when known. */
 export class ClientError extends Error {
   constructor(

@@ -202,6 +202,45 @@ describe('the UI in a browser', () => {
     await page.getByRole('status').filter({ hasText: 'Nothing to acknowledge here' }).waitFor();
   });
 
+  it("groups a workload's replicas into one live row, which opens as their list", async () => {
+    await page.getByRole('button', { name: 'Groups', exact: true }).click();
+    const group = page.locator('[data-group]', { hasText: 'notification-worker' });
+    await group.locator('.alertname').waitFor();
+    expect(await group.locator('.tag-count').count()).toBe(0); // a group of one needs no count
+    expect(await page.locator('[data-group]').count()).toBe(2); // and the hostile scenario's workload
+    // Another replica of the same Deployment fails: the group grows, no new row.
+    const replica = structuredClone(friendly) as Scenario;
+    replica.alert.labels = { ...friendly.alert.labels, pod: 'notification-worker-5c9f7b8d6-w8r5n' };
+    await post(replica);
+    await group.getByText('2 incidents').waitFor({ timeout: 5_000 });
+    await group.getByText('1 of 2 acked').waitFor(); // the first was acknowledged above
+    expect(await page.locator('[data-group]').count()).toBe(2);
+    await page.getByText(/^2 groups · 3 incidents$/).waitFor();
+
+    // Opened, it is the list of its incidents, and "acknowledge all" takes just those.
+    await group.click();
+    await page.locator('[data-filter="workload"]', { hasText: 'notification-worker' }).waitFor();
+    await waitFor(async () => (await page.locator('[data-incident]').count()) === 2, 5_000, 'its two');
+    await page.locator('[data-action="ack-all"]').click();
+    await page.getByText('Acknowledge 1 firing incident that nobody has acknowledged?').waitFor();
+    await page.locator('[data-action="ack-all-confirm"]').click();
+    await page.getByRole('status').filter({ hasText: '1 incident acknowledged' }).waitFor();
+    expect((await incidents()).filter((i) => !i.ackedAt)).toEqual([]);
+
+    // Its alert and workload are chips, each removable; clearing the filters shows every incident again.
+    await page.getByRole('button', { name: /^Remove the filter Workload/ }).click();
+    await page.locator('[data-filter="workload"]').waitFor({ state: 'detached' });
+    await page.locator('[data-filter="alertname"]').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.locator('[data-filter="alertname"]').waitFor({ state: 'detached' });
+    await waitFor(async () => (await page.locator('[data-incident]').count()) === 3, 5_000, 'all three');
+    // Back in the groups, the group says everyone of it is taken.
+    await page.getByRole('button', { name: 'Groups', exact: true }).click();
+    await group.locator('.tag-acked', { hasText: /^acked$/ }).waitFor();
+    await page.getByRole('button', { name: 'Incidents', exact: true }).click();
+    await row('notification-worker-5c9f7b8d6-w8r5n').waitFor();
+  });
+
   it('streams the LLM text while it writes, when re-analysing', async () => {
     stack.ollama.setOptions({ tokenDelayMs: 40, chunkSize: 4 });
     await page.locator('[data-action="reanalyze"]').click();

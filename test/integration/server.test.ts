@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
@@ -224,6 +224,57 @@ describe('API', () => {
       acked: 0,
     });
     expect((await postJson(`${srv.url}/api/incidents/ack`, { bogus: 1 })).status).toBe(400);
+  });
+
+  it("groups a workload's replicas, and one group's filters list and acknowledge exactly its incidents", async () => {
+    await postJson(
+      `${srv.url}/webhook/alertmanager`,
+      amPayload([
+        podAlert('api-7d9f8c6b5-x2x9q', 'shop'),
+        podAlert('api-7d9f8c6b5-b4n7k', 'shop'),
+        podAlert('api-66b4f5d7c9-q8z2m', 'shop'),
+        podAlert('db-0', 'shop'),
+      ]),
+    );
+    const res = await getJson<{ groups: Array<Record<string, unknown>>; total: number }>(
+      `${srv.url}/api/groups?status=firing`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(2);
+    expect(res.body.groups.map((g) => [g.workload, g.count, g.unacknowledged])).toEqual([
+      ['db', 1, 1], // the newest first, at equal severity
+      ['api', 3, 3],
+    ]);
+    const api = res.body.groups[1]!;
+    const filters = { alertname: String(api.alertname), namespace: 'shop', workload: 'api' };
+    const listed = await getJson<{ items: IncidentSummary[]; total: number }>(
+      `${srv.url}/api/incidents?${new URLSearchParams(filters)}`,
+    );
+    expect(listed.body.total).toBe(3);
+    expect(listed.body.items.every((i) => i.target.startsWith('pod/api-'))).toBe(true);
+    expect((await postJson(`${srv.url}/api/incidents/ack`, filters)).body).toEqual({ acked: 3 });
+    const after = await getJson<{ groups: Array<Record<string, unknown>> }>(
+      `${srv.url}/api/groups?acked=false`,
+    );
+    expect(after.body.groups.map((g) => g.workload)).toEqual(['db']);
+    expect((await getJson(`${srv.url}/api/groups?limit=0`)).status).toBe(400);
+    expect((await getJson(`${srv.url}/api/groups?status=maybe`)).status).toBe(400);
+  });
+
+  it('groups on the analysis worker, off the webhook thread, and on that thread while the worker restarts', async () => {
+    await postJson(
+      `${srv.url}/webhook/alertmanager`,
+      amPayload([podAlert('api-7d9f8c6b5-x2x9q', 'shop'), podAlert('api-7d9f8c6b5-b4n7k', 'shop')]),
+    );
+    const onMain = vi.spyOn(engine.queries, 'groups');
+    const groups = async () =>
+      (await getJson<{ groups: Array<{ workload: string; count: number }> }>(`${srv.url}/api/groups`)).body
+        .groups;
+    expect(await groups()).toMatchObject([{ workload: 'api', count: 2 }]);
+    expect(onMain).not.toHaveBeenCalled();
+    await engine.pipeline.crash();
+    expect(await groups()).toMatchObject([{ workload: 'api', count: 2 }]);
+    expect(onMain).toHaveBeenCalledTimes(1);
   });
 
   it('tells the UI of every incident that acknowledge-all took (a storm: 450)', async () => {

@@ -78,6 +78,68 @@ describe('incident list queries', () => {
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
   });
 
+  it('groups the replicas of one workload failing alike, firing and worst first, with the newest diagnosis', () => {
+    const db = openDatabase(path.join(tempDir(), 'db.sqlite'));
+    const ingest = createIngest(db, { source: 'webhook', clusterLabel: 'cluster' });
+    const q = createQueries(db);
+    const oom = { alertname: 'KubePodOOMKilled', namespace: 'shop', cluster: 'prod', severity: 'warning' };
+    // Five replicas of the Deployment "api" (two ReplicaSets), one of them critical.
+    const pods = [
+      'api-7d9f8c6b5-hhhhh',
+      'api-7d9f8c6b5-bbbbb',
+      'api-66b4f5d7c9-ccccc',
+      'api-66b4f5d7c9-ddddd',
+    ];
+    for (const [i, pod] of pods.entries()) ingest([alert(100 + i, { ...oom, pod })]);
+    ingest([alert(104, { ...oom, pod: 'api-66b4f5d7c9-jjjjj', severity: 'critical' })]);
+    // The same alert on another workload, and on "api" in another namespace: other groups.
+    ingest([alert(105, { ...oom, pod: 'worker-5f6d7c8b9-fffff' })]);
+    ingest([alert(106, { ...oom, namespace: 'staging', pod: 'api-7d9f8c6b5-ggggg' })]);
+    // A StatefulSet whose only alert has resolved: listed last although it is the newest.
+    ingest([alert(107, { ...oom, pod: 'kafka-0', severity: 'critical' })]);
+    db.prepare("UPDATE incidents SET resolved_at = '2026-11-26T04:00:00Z' WHERE id = 8").run();
+    q.ack(1, 'alice');
+    db.prepare(
+      "UPDATE incidents SET state = 'ready', category = 'OOMKilled', confidence = 90, summary = ? WHERE id = ?",
+    ).run('heap above the limit', 2);
+    db.prepare(
+      "UPDATE incidents SET state = 'ready', category = 'OOMKilled', confidence = 70, summary = ? WHERE id = ?",
+    ).run('newer diagnosis', 4);
+
+    const { groups, total } = q.groups({}, 100);
+    expect(total).toBe(4);
+    expect(groups.map((g) => `${g.namespace}/${g.workload}`)).toEqual([
+      'shop/api', // critical
+      'staging/api', // warning, newer than shop/worker
+      'shop/worker',
+      'shop/kafka', // resolved
+    ]);
+    expect(groups[0]).toMatchObject({
+      alertname: 'KubePodOOMKilled',
+      cluster: 'prod',
+      severity: 'critical',
+      count: 5,
+      firing: 5,
+      unacknowledged: 4,
+      analyzing: 3,
+      startsAt: alert(100).startsAt,
+      receivedAt: expect.any(String),
+      category: 'OOMKilled',
+      confidence: 70,
+      summary: 'newer diagnosis',
+    });
+    expect(groups[3]).toMatchObject({ severity: 'critical', count: 1, firing: 0, summary: null });
+
+    // A group's own filters list exactly its incidents, and "acknowledge all" takes exactly them.
+    const one = { alertname: 'KubePodOOMKilled', namespace: 'shop', cluster: 'prod', workload: 'api' };
+    expect(q.list({ ...one, limit: 100 }).map((i) => i.id)).toEqual([5, 4, 3, 2, 1]);
+    expect(q.count(one)).toBe(5);
+    expect(q.ackMatching(one, 'bob').sort()).toEqual([2, 3, 4, 5]);
+    expect(q.groups({ acked: false }, 100).groups.map((g) => g.workload)).toEqual(['api', 'worker', 'kafka']);
+    expect(q.groups({ status: 'firing' }, 1)).toMatchObject({ total: 3, groups: [{ workload: 'api' }] });
+    expect(q.groups({ workload: 'nothing' }, 100)).toEqual({ groups: [], total: 0 });
+  });
+
   it('reads query-string flags as booleans ("false" is false)', () => {
     const input = apiMethods.listIncidents.input;
     expect(input.parse({ acked: 'false' }).acked).toBe(false);

@@ -1,5 +1,13 @@
-import type { Feedback, FeedbackVerdict, IncidentDetail, IncidentSummary } from '../../../shared/incident.ts';
+import { severityOfRank } from '../../../shared/alert.ts';
+import type {
+  Feedback,
+  FeedbackVerdict,
+  IncidentDetail,
+  IncidentGroup,
+  IncidentSummary,
+} from '../../../shared/incident.ts';
 import type { Category, Report } from '../../../shared/report.ts';
+import { workloadOf } from '../../../shared/workload.ts';
 import { createActionStore } from './actions.ts';
 import { createAlertmanagerStore } from './alertmanager.ts';
 import { decodeContext } from './context-body.ts';
@@ -13,11 +21,40 @@ export interface ListFilter {
   severity?: string;
   namespace?: string;
   cluster?: string;
+  alertname?: string;
+  /** The workload the incident's target belongs to (shared/workload.ts). */
+  workload?: string;
   status?: 'firing' | 'resolved';
   acked?: boolean;
   /** Keyset paging: only incidents listed after this one (older, in list order). */
   before?: number;
   limit: number;
+}
+
+/** The list's filters, paging aside: what narrows its count, its groups and "acknowledge all". */
+export type IncidentFilter = Omit<ListFilter, 'limit' | 'before'>;
+export interface GroupsResult {
+  groups: IncidentGroup[];
+  /** Every group matching, beyond the limit too. */
+  total: number;
+}
+
+interface GroupRow {
+  alertname: string;
+  namespace: string | null;
+  cluster: string | null;
+  workload: string;
+  count: number;
+  firing: number;
+  unacknowledged: number;
+  analyzing: number;
+  priority: number;
+  starts_at: string;
+  received_at: string;
+  category: Category | null;
+  confidence: number | null;
+  summary: string | null;
+  total: number;
 }
 
 /**
@@ -34,17 +71,21 @@ export function ftsQuery(text: string): string | null {
 }
 
 /** WHERE terms shared by the list and its count. */
-function listWhere(f: Omit<ListFilter, 'limit' | 'before'>): {
+function listWhere(f: IncidentFilter): {
   where: string[];
   params: Record<string, unknown>;
 } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  for (const key of ['state', 'severity', 'namespace', 'cluster'] as const) {
+  for (const key of ['state', 'severity', 'namespace', 'cluster', 'alertname'] as const) {
     if (f[key]) {
       where.push(`${key} = @${key}`);
       params[key] = f[key];
     }
+  }
+  if (f.workload) {
+    where.push('workload_of(target) = @workload');
+    params.workload = f.workload;
   }
   if (f.status) where.push(f.status === 'resolved' ? 'resolved_at IS NOT NULL' : 'resolved_at IS NULL');
   if (f.acked !== undefined) where.push(f.acked ? 'acked_at IS NOT NULL' : 'acked_at IS NULL');
@@ -61,6 +102,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
   const actions = createActionStore(db);
   const alertmanager = createAlertmanagerStore(db);
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
+  db.function('workload_of', { deterministic: true }, (target: unknown) => workloadOf(String(target)));
 
   return {
     list(f: ListFilter): IncidentSummary[] {
@@ -79,10 +121,56 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     },
 
     /** How many incidents match the filters (paging aside): the list's header count. */
-    count(f: Omit<ListFilter, 'limit' | 'before'>): number {
+    count(f: IncidentFilter): number {
       const { where, params } = listWhere(f);
       const sql = `SELECT COUNT(*) AS n FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       return db.prepare<Record<string, unknown>, { n: number }>(sql).get(params)!.n;
+    },
+
+    /**
+     * The incidents matching `f`, one row per alert, workload, namespace and cluster: firing groups
+     * first, then the worst severity, then the newest. The diagnosis is the newest analysed one's.
+     */
+    groups(f: IncidentFilter, limit: number): GroupsResult {
+      const { where, params } = listWhere(f);
+      const rows = db
+        .prepare<Record<string, unknown>, GroupRow>(
+          `WITH g AS (
+             SELECT alertname, namespace, cluster, workload_of(target) AS workload, COUNT(*) AS count,
+               SUM(resolved_at IS NULL) AS firing,
+               SUM(resolved_at IS NULL AND acked_at IS NULL) AS unacknowledged,
+               SUM(resolved_at IS NULL AND state IN ('received', 'collecting', 'diagnosing')) AS analyzing,
+               COALESCE(MIN(CASE WHEN resolved_at IS NULL THEN priority END), MIN(priority)) AS priority,
+               COALESCE(MIN(CASE WHEN resolved_at IS NULL THEN starts_at END), MIN(starts_at)) AS starts_at,
+               MAX(received_at) AS received_at, MAX(id) AS newest,
+               MAX(CASE WHEN summary IS NOT NULL THEN id END) AS analysed
+             FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+             GROUP BY alertname, namespace, cluster, workload
+           )
+           SELECT g.*, i.category, i.confidence, i.summary, COUNT(*) OVER () AS total
+           FROM g LEFT JOIN incidents i ON i.id = g.analysed
+           ORDER BY g.firing > 0 DESC, g.priority, g.received_at DESC, g.newest DESC LIMIT @limit`,
+        )
+        .all({ ...params, limit });
+      return {
+        total: rows[0]?.total ?? 0,
+        groups: rows.map((r) => ({
+          alertname: r.alertname,
+          namespace: r.namespace,
+          cluster: r.cluster,
+          workload: r.workload,
+          severity: severityOfRank(r.priority),
+          count: r.count,
+          firing: r.firing,
+          unacknowledged: r.unacknowledged,
+          analyzing: r.analyzing,
+          startsAt: r.starts_at,
+          receivedAt: r.received_at,
+          category: r.category,
+          confidence: r.confidence,
+          summary: r.summary,
+        })),
+      };
     },
 
     /** The values the list can be filtered by. */
@@ -176,7 +264,6 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     similar(id: number, limit = 3): string[] {
       const row = get.get(id);
       if (!row) return [];
-      const workload = row.target.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '');
       const rows = db
         .prepare<
           Record<string, unknown>,
@@ -185,14 +272,15 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
           `SELECT i.*, f.verdict, f.note, f.category AS fb_category FROM incidents i
            LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE incident_id = i.id)
            WHERE i.id != @id AND i.alertname = @alertname AND i.category IS NOT NULL
-             AND (i.target = @target OR i.target LIKE @prefix) AND COALESCE(i.namespace, '') = COALESCE(@namespace, '')
+             AND (i.target = @target OR workload_of(i.target) = @workload)
+             AND COALESCE(i.namespace, '') = COALESCE(@namespace, '')
            ORDER BY (f.verdict IS NOT NULL) DESC, i.received_at DESC LIMIT @limit`,
         )
         .all({
           id,
           alertname: row.alertname,
           target: row.target,
-          prefix: `${workload}%`,
+          workload: workloadOf(row.target),
           namespace: row.namespace,
           limit,
         });
@@ -220,7 +308,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
 
     /** Acknowledges every firing, unacknowledged incident matching `f`; returns their ids. */
     ackMatching(
-      f: Pick<ListFilter, 'q' | 'severity' | 'namespace' | 'cluster'>,
+      f: Pick<ListFilter, 'q' | 'severity' | 'namespace' | 'cluster' | 'alertname' | 'workload'>,
       by: string | null,
     ): number[] {
       const { where, params } = listWhere({ ...f, status: 'firing', acked: false });

@@ -2,9 +2,12 @@ import { useEffect, useState } from 'react';
 import type { Client } from '../client.ts';
 import { useT } from '../i18n/index.tsx';
 import { AckAll } from './AckAll.tsx';
-import { isFiltered, type ListFilters, NO_FILTERS } from './filters.ts';
+import { cleared, isFiltered, type ListFilters } from './filters.ts';
 
-/** Status, acknowledgement, severity, namespace and cluster filters; the search box lives in the top bar. */
+/**
+ * The view (incidents one by one, or grouped), and the status, acknowledgement, severity, namespace and
+ * cluster filters; a group's alert and workload show as chips. The search box lives in the top bar.
+ */
 export function FilterBar({
   client,
   filters,
@@ -14,7 +17,8 @@ export function FilterBar({
   client: Client;
   filters: ListFilters;
   onChange(f: ListFilters): void;
-  count: { total: number };
+  /** What the list counts: incidents, or groups in the grouped view. */
+  count: { total: number; groups?: number };
 }) {
   const t = useT();
   const [facets, setFacets] = useState<{ namespaces: string[]; clusters: string[] }>({
@@ -35,8 +39,29 @@ export function FilterBar({
       {label}
     </button>
   );
+  const chip = (key: 'alertname' | 'workload') =>
+    filters[key] ? (
+      <span className="filter-chip" data-filter={key}>
+        <span className="muted">{t(`list.filter.${key}`)}:</span> {filters[key]}
+        <button
+          type="button"
+          aria-label={t('list.filter.remove', { filter: `${t(`list.filter.${key}`)}: ${filters[key]}` })}
+          onClick={() => set({ [key]: '' })}
+        >
+          ×
+        </button>
+      </span>
+    ) : null;
   return (
     <div className="filterbar">
+      <fieldset className="segmented">
+        <legend className="sr-only">{t('list.view')}</legend>
+        {seg('', filters.view, t('list.view.list'), () => set({ view: '' }))}
+        {/* Back to the groups from one group's incidents: all the groups, not just that one. */}
+        {seg('groups', filters.view, t('list.view.groups'), () =>
+          set({ view: 'groups', alertname: '', workload: '' }),
+        )}
+      </fieldset>
       <fieldset className="segmented">
         <legend className="sr-only">{t('list.filter.firing')}</legend>
         {seg('', filters.status, t('list.filter.all'), () => set({ status: '' }))}
@@ -87,13 +112,18 @@ export function FilterBar({
           ))}
         </select>
       ) : null}
+      {chip('alertname')}
+      {chip('workload')}
       <span className="filter-count" aria-live="polite">
+        {count.groups !== undefined
+          ? `${t('groups.count', { total: count.groups.toLocaleString() })} · `
+          : ''}
         {t('list.count', { total: count.total.toLocaleString() })}
       </span>
       {/* Keyed by the filters: a question asked about other filters is dropped when they change. */}
       {count.total > 0 ? <AckAll key={JSON.stringify(filters)} client={client} filters={filters} /> : null}
       {isFiltered(filters) ? (
-        <button type="button" className="link" onClick={() => onChange(NO_FILTERS)}>
+        <button type="button" className="link" onClick={() => onChange(cleared(filters))}>
           {t('list.filter.clear')}
         </button>
       ) : null}

@@ -2,8 +2,8 @@ import { useCallback, useEffect } from 'react';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import type { ClientError } from '../client.ts';
 import { useT } from '../i18n/index.tsx';
-import { EmptyState } from '../ui/EmptyState.tsx';
 import { IncidentRow, ROW_HEIGHT } from './IncidentRow.tsx';
+import { ListPlaceholder } from './ListPlaceholder.tsx';
 import { VirtualList } from './VirtualList.tsx';
 
 interface Props {
@@ -44,47 +44,7 @@ export function IncidentList(p: Props) {
     return () => window.removeEventListener('keydown', onKey);
   }, [onKey]);
 
-  if (p.error && !p.items.length) {
-    return (
-      <section className="list">
-        <EmptyState
-          tone="error"
-          title={t('list.errorTitle')}
-          action={
-            <button type="button" onClick={p.onRetry}>
-              {t('list.retry')}
-            </button>
-          }
-        >
-          <p>{p.error.status === 401 ? t('list.unauthorizedBody') : p.error.message}</p>
-        </EmptyState>
-      </section>
-    );
-  }
-  if (!p.loading && !p.items.length) {
-    return (
-      <section className="list">
-        {p.filtered ? (
-          <EmptyState
-            title={t('list.noMatchTitle')}
-            action={
-              <button type="button" onClick={p.onClearFilters}>
-                {t('list.filter.clear')}
-              </button>
-            }
-          >
-            <p>{t('list.noMatchBody')}</p>
-          </EmptyState>
-        ) : (
-          <EmptyState title={t('list.emptyTitle')}>
-            <p>{t('list.emptyBody')}</p>
-            <p className="muted">{t('list.emptyWebhook')}</p>
-            <code className="block">{`${window.location.origin.startsWith('http') ? window.location.origin : 'http://127.0.0.1:9095'}/webhook/alertmanager`}</code>
-          </EmptyState>
-        )}
-      </section>
-    );
-  }
+  if (!p.items.length && (p.error || !p.loading)) return <ListPlaceholder {...p} />;
   return (
     <section className="list" aria-busy={p.loading}>
       <VirtualList

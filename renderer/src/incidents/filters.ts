@@ -1,8 +1,12 @@
 import type { Severity } from '../../../shared/alert.ts';
 import type { ApiInput } from '../../../shared/api.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
+import { workloadOf } from '../../../shared/workload.ts';
 
-/** What the list shows; mirrors listIncidents' input and lives in the URL fragment (shareable, reloadable). */
+/**
+ * What the list shows; mirrors listIncidents' input and lives in the URL fragment (shareable, reloadable).
+ * `view` is not a filter: the incidents one by one, or grouped by alert and workload.
+ */
 export interface ListFilters {
   q: string;
   status: '' | 'firing' | 'resolved';
@@ -10,6 +14,9 @@ export interface ListFilters {
   severity: '' | Severity;
   namespace: string;
   cluster: string;
+  alertname: string;
+  workload: string;
+  view: '' | 'groups';
 }
 
 export const NO_FILTERS: ListFilters = {
@@ -19,7 +26,13 @@ export const NO_FILTERS: ListFilters = {
   severity: '',
   namespace: '',
   cluster: '',
+  alertname: '',
+  workload: '',
+  view: '',
 };
+
+/** No filter at all, in the same view. */
+export const cleared = (f: ListFilters): ListFilters => ({ ...NO_FILTERS, view: f.view });
 
 export function filtersFromParams(p: Record<string, string>): ListFilters {
   const pick = <T extends string>(v: string | undefined, allowed: readonly T[]): T | '' =>
@@ -31,6 +44,9 @@ export function filtersFromParams(p: Record<string, string>): ListFilters {
     severity: pick(p.severity, ['critical', 'warning', 'info', 'none'] as const),
     namespace: p.namespace ?? '',
     cluster: p.cluster ?? '',
+    alertname: p.alertname ?? '',
+    workload: p.workload ?? '',
+    view: pick(p.view, ['groups'] as const),
   };
 }
 
@@ -38,7 +54,7 @@ export function filtersToParams(f: ListFilters): Record<string, string> {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '')) as Record<string, string>;
 }
 
-export const isFiltered = (f: ListFilters) => Object.values(f).some((v) => v !== '');
+export const isFiltered = ({ view: _view, ...f }: ListFilters) => Object.values(f).some((v) => v !== '');
 
 export function toQuery(f: ListFilters): ApiInput<'listIncidents'> {
   return {
@@ -48,6 +64,8 @@ export function toQuery(f: ListFilters): ApiInput<'listIncidents'> {
     severity: f.severity || undefined,
     namespace: f.namespace || undefined,
     cluster: f.cluster || undefined,
+    alertname: f.alertname || undefined,
+    workload: f.workload || undefined,
   };
 }
 
@@ -61,6 +79,8 @@ export function matches(s: IncidentSummary, f: ListFilters): boolean | undefined
   if (f.severity && s.severity !== f.severity) return false;
   if (f.namespace && s.namespace !== f.namespace) return false;
   if (f.cluster && s.cluster !== f.cluster) return false;
+  if (f.alertname && s.alertname !== f.alertname) return false;
+  if (f.workload && workloadOf(s.target) !== f.workload) return false;
   return f.q.trim() ? undefined : true;
 }
 

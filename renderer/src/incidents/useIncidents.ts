@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import type { Client } from '../client.ts';
-import { ClientError } from '../client.ts';
+import { ClientError, onReconnect } from '../client.ts';
 import { applyUpdates, type ListFilters, matches, toQuery } from './filters.ts';
 
 const FIRST_PAGE = 300;
@@ -114,15 +114,7 @@ export function useIncidents(client: Client, filters: ListFilters) {
       pending.push(s);
       timer ??= setTimeout(flush, 16);
     });
-    // Events missed while disconnected are caught up by reloading once the stream is back.
-    let wasOffline = false;
-    const offConn = client.onConnection((c) => {
-      if (c === 'offline') wasOffline = true;
-      else if (wasOffline) {
-        wasOffline = false;
-        void load();
-      }
-    });
+    const offConn = onReconnect(client, () => void load());
     return () => {
       offIncident();
       offConn();

@@ -7,9 +7,12 @@ import { locateEvidence, parseRef } from '../../../renderer/src/incident/refs.ts
 import { partialExplanation } from '../../../renderer/src/incident/streaming.ts';
 import {
   applyUpdates,
+  cleared,
   filtersFromParams,
+  isFiltered,
   matches,
   NO_FILTERS,
+  toQuery,
 } from '../../../renderer/src/incidents/filters.ts';
 import { ago, safeHref } from '../../../renderer/src/ui/format.ts';
 import { type Context, emptyContext } from '../../../shared/context.ts';
@@ -54,6 +57,22 @@ describe('live list updates', () => {
       acked: 'false',
       q: 'x',
     });
+    // The grouped view and a group's alert and workload, from a shared link.
+    const group = filtersFromParams({ view: 'groups', alertname: 'KubePodOOMKilled', workload: 'api' });
+    expect(group).toMatchObject({ view: 'groups', alertname: 'KubePodOOMKilled', workload: 'api' });
+    expect(filtersFromParams({ view: 'tiles' }).view).toBe('');
+    // The view is not a filter: it neither counts as one nor goes to the server, and clearing keeps it.
+    expect(isFiltered({ ...NO_FILTERS, view: 'groups' })).toBe(false);
+    expect(toQuery(group)).toEqual({ alertname: 'KubePodOOMKilled', workload: 'api' });
+    expect(cleared(group)).toEqual({ ...NO_FILTERS, view: 'groups' });
+  });
+
+  it("judges a live incident's membership of a group as the server does", () => {
+    const f = { ...NO_FILTERS, alertname: 'KubePodOOMKilled', workload: 'api' };
+    const pod = (target: string) => inc(7, { alertname: 'KubePodOOMKilled', target });
+    expect(matches(pod('pod/api-7d9f8c6b5-x2x9q'), f)).toBe(true);
+    expect(matches(pod('pod/api-gateway-7d9f8c6b5-x2x9q'), f)).toBe(false);
+    expect(matches({ ...pod('pod/api-7d9f8c6b5-x2x9q'), alertname: 'KubePodCrashLooping' }, f)).toBe(false);
   });
 });
 
