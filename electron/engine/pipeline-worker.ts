@@ -135,7 +135,9 @@ async function fitModel(): Promise<void> {
   try {
     const info = await Promise.race([
       modelInfo(config.ollamaHost, config.model),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 3_000).unref()),
+      // Generous: on a loaded laptop (or CI) two small local requests can take seconds, and a num_ctx
+      // above what the model was trained on costs every analysis; only the LLM step waits for this.
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 10_000).unref()),
     ]);
     if (info.contextLength) pipeline.fitModel(info.contextLength, config);
   } catch {
