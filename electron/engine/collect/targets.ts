@@ -1,5 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Context, Target } from '../../../shared/context.ts';
+import { podOwner } from '../../../shared/workload.ts';
 import { eventInfo } from './convert.ts';
 import { investigatePods, pvcEvents, pvcInfo, siblingSummaries } from './investigate.ts';
 import { readNode } from './nodes.ts';
@@ -23,29 +24,12 @@ async function listPods(r: Reader, namespace: string, labelSelector: string | un
   return list?.items ?? [];
 }
 
-/** What a pod name says about its workload: Deployment pods are <name>-<rs hash>-<5>, StatefulSets <name>-<n>. */
-export function workloadFromPodName(pod: string): { kind: string; name: string; pattern: RegExp } {
-  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  let m = /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod);
-  if (m)
-    return {
-      kind: 'deployment',
-      name: m[1]!,
-      pattern: new RegExp(`^${esc(m[1]!)}-[a-z0-9]{6,10}-[a-z0-9]{5}$`),
-    };
-  m = /^(.+)-\d+$/.exec(pod);
-  if (m) return { kind: 'statefulset', name: m[1]!, pattern: new RegExp(`^${esc(m[1]!)}-\\d+$`) };
-  m = /^(.+)-[a-z0-9]{5}$/.exec(pod);
-  const name = m ? m[1]! : pod;
-  return { kind: 'workload', name, pattern: new RegExp(`^${esc(name)}-[a-z0-9]{5}$`) };
-}
-
 /**
  * The alert's pod is gone (replaced by a rollout or a reschedule): say so, and look at the newest pods
  * of the same workload instead, recognised by the pod naming scheme.
  */
 async function replacedPod(r: Reader, ctx: Context, namespace: string, name: string, limits: LogLimits) {
-  const w = workloadFromPodName(name);
+  const w = podOwner(name);
   const all = await listPods(r, namespace, undefined, `pods in namespace ${namespace}`);
   const newest = all
     .filter((p) => w.pattern.test(p.metadata?.name ?? ''))
