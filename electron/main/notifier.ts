@@ -1,12 +1,13 @@
 import { Notification } from 'electron';
 import type { ActionRecord } from '../../shared/action.ts';
+import { severityRank } from '../../shared/alert.ts';
 import type { EventBus } from '../engine/events.ts';
 import type { SettingsService } from '../engine/settings/service.ts';
 import { type AckRequest, notificationAcks } from './decisions/ack-actions.ts';
 import { approvalButton } from './decisions/approve-action.ts';
 import { routeForBatch } from './decisions/click-route.ts';
 import { type Batch, Coalescer } from './decisions/coalesce.ts';
-import { muteReason, type NotifyItem, NotifyTracker, severityRank } from './decisions/notify-policy.ts';
+import { muteReason, type NotifyItem, NotifyTracker } from './decisions/notify-policy.ts';
 import { type NotifyLanguage, notificationText } from './decisions/notify-text.ts';
 
 export interface NotifierDeps {

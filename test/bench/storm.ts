@@ -20,7 +20,8 @@
  */
 import type { Page } from 'playwright-core';
 import { Coalescer } from '../../electron/main/decisions/coalesce.ts';
-import { type NotifyItem, NotifyTracker, severityRank } from '../../electron/main/decisions/notify-policy.ts';
+import { type NotifyItem, NotifyTracker } from '../../electron/main/decisions/notify-policy.ts';
+import { severityRank } from '../../shared/alert.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { startAlertmanager } from '../helpers/alertmanager.ts';

@@ -1,4 +1,4 @@
-import type { Severity } from '../../../shared/alert.ts';
+import { type Severity, severityRank } from '../../../shared/alert.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import type { NotificationSettings } from '../../../shared/settings.ts';
 import { inQuietHours } from './quiet-hours.ts';
@@ -13,8 +13,6 @@ export interface NotifyItem {
 
 export type MuteReason = 'disabled' | 'paused' | 'severity' | 'quiet-hours';
 
-const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2, none: 3 };
-
 /**
  * Why an incident of this severity must stay silent now, or null when it may notify. Pausing from the
  * tray silences everything; quiet hours let critical through, as a page at 3 am must still wake you.
@@ -27,7 +25,7 @@ export function muteReason(
 ): MuteReason | null {
   if (!s.enabled) return 'disabled';
   if (pausedUntil !== null && now.getTime() < pausedUntil) return 'paused';
-  if (RANK[severity] > RANK[s.minSeverity]) return 'severity';
+  if (severityRank(severity) > severityRank(s.minSeverity)) return 'severity';
   if (severity !== 'critical' && inQuietHours(now, s.quietHours)) return 'quiet-hours';
   return null;
 }
@@ -56,5 +54,3 @@ export class NotifyTracker {
     return null;
   }
 }
-
-export const severityRank = (s: Severity) => RANK[s];

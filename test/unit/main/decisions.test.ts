@@ -5,7 +5,6 @@ import {
   muteReason,
   type NotifyItem,
   NotifyTracker,
-  severityRank,
 } from '../../../electron/main/decisions/notify-policy.ts';
 import { notificationText } from '../../../electron/main/decisions/notify-text.ts';
 import { activePause, pauseUntil } from '../../../electron/main/decisions/pause.ts';
@@ -13,6 +12,7 @@ import { inQuietHours, nextMorning } from '../../../electron/main/decisions/quie
 import { TRAY_STATES, trayView } from '../../../electron/main/decisions/tray-state.ts';
 import { trayLabels } from '../../../electron/main/decisions/tray-text.ts';
 import { restoreBounds } from '../../../electron/main/decisions/window-bounds.ts';
+import { severityRank } from '../../../shared/alert.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import { parseHash } from '../../../shared/routes.ts';
 import { DEFAULT_NOTIFICATIONS, type NotificationSettings } from '../../../shared/settings.ts';
