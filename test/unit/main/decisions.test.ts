@@ -150,7 +150,10 @@ describe('coalescing', () => {
     expect(one).toBe('#/incidents/42');
     expect(parseHash(one)).toEqual({ page: 'incident', id: 42 });
     const many = routeForBatch({ first: item(42), more: 3, items: [] });
-    expect(parseHash(many)).toEqual({ page: 'list', filters: { status: 'firing', acked: 'false' } });
+    expect(parseHash(many)).toEqual({
+      page: 'list',
+      filters: { view: 'groups', status: 'firing', acked: 'false' },
+    });
   });
 });
 
