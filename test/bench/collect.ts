@@ -17,14 +17,14 @@ import { targetFromLabels } from '../../electron/engine/collect/target.ts';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { tempDir } from '../helpers/engine.ts';
 import { BIG_LOG_EVIDENCE } from './big-log.ts';
-import { startFakes } from './harness.ts';
+import { percentile, startFakes } from './harness.ts';
 
 const run = promisify(execFile);
 const SCENARIO = 'crashloop-go-panic';
 const LATENCY_MS = 50;
 const RUNS = 5;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => percentile(xs, 50);
 
 async function main() {
   const s = loadScenario(SCENARIO);

@@ -10,9 +10,9 @@ import { spawnServe } from '../helpers/cli-process.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 import { amPayload } from '../helpers/payload.ts';
+import { percentile } from './harness.ts';
 
 const RUNS = 10;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const s = loadScenario('crashloop-go-panic');
@@ -92,7 +92,7 @@ async function main() {
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
     );
     console.log(
-      `LLM streaming (stand-in Ollama, 100 ms per chunk): webhook 200 → first token at an SSE client, median ${median(toToken)} ms; Ollama's first chunk → SSE client, median ${median(relay)} ms`,
+      `LLM streaming (stand-in Ollama, 100 ms per chunk): webhook 200 → first token at an SSE client, median ${percentile(toToken, 50)} ms; Ollama's first chunk → SSE client, median ${percentile(relay, 50)} ms`,
     );
   } finally {
     ctrl.abort();
