@@ -103,6 +103,10 @@ function Shell({
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const clearFilters = () => {
+    setSearch('');
+    applyFilters(cleared(filters));
+  };
   const selected = route.page === 'incident' ? route.id : null;
   const onSelect = useCallback((id: number) => go(incidentHash(id)), []);
   const counts = status?.incidents;
@@ -214,10 +218,7 @@ function Shell({
                   })
                 }
                 onRetry={groups.reload}
-                onClearFilters={() => {
-                  setSearch('');
-                  applyFilters(cleared(filters));
-                }}
+                onClearFilters={clearFilters}
               />
             ) : (
               <IncidentList
@@ -230,10 +231,7 @@ function Shell({
                 onSelect={onSelect}
                 onLoadMore={list.loadMore}
                 onRetry={list.reload}
-                onClearFilters={() => {
-                  setSearch('');
-                  applyFilters(cleared(filters));
-                }}
+                onClearFilters={clearFilters}
               />
             )}
           </div>

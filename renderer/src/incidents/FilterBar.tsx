@@ -17,7 +17,7 @@ export function FilterBar({
   client: Client;
   filters: ListFilters;
   onChange(f: ListFilters): void;
-  /** What the list counts: incidents, or groups in the grouped view. */
+  /** The incidents matching the filters, and in the grouped view the groups they make. */
   count: { total: number; groups?: number };
 }) {
   const t = useT();
