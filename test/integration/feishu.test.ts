@@ -92,12 +92,15 @@ function burstEngine(extra: Record<string, unknown>) {
   return engine({ llm: true, ollamaHost: ollama.url, feishuHoldSeconds: 600, ...extra });
 }
 
-/** `n` incidents (one label apart); once all their cards are queued, every one is due now. */
+/**
+ * `n` incidents, each on its own workload (one storm would fold into one card); once all their cards are
+ * queued, every one is due now.
+ */
 async function burst(e: Engine, n: number, cardsEach: number): Promise<number[]> {
   const payload = scenarioPayload(oom) as { alerts: Array<Record<string, unknown>> };
   const base = payload.alerts[0]!;
   payload.alerts = Array.from({ length: n }, (_, i) => {
-    const labels = { ...(base.labels as Record<string, string>), replica: `r${i}` };
+    const labels = { ...(base.labels as Record<string, string>), pod: `burst${i}-7d9f8b6c5-x2x9q` };
     return { ...base, labels, fingerprint: labelsFingerprint(labels) };
   });
   const ids = e.ingest(parseWebhook(payload), 'webhook').created;
@@ -415,6 +418,85 @@ describe('mirroring reports to Feishu', () => {
       expect(g.requests).toHaveLength(0);
     } finally {
       ollama.setOptions({ mode: 'ok' });
+      await closeAll();
+    }
+  });
+
+  it("a storm is one card: a workload's replicas fold into the first, whose resolved card waits for them all", async () => {
+    const f = await feishu();
+    const e = await engine({ feishuWebhook: f.url });
+    try {
+      const pod = oom.alert.labels.pod!; // checkout-7d9f8b6c5-x2x9q
+      const replicas = ['x2x9q', 'b4n7k', 'q8z2m', 'h2nvj'].map((suffix) => ({
+        ...oom,
+        alert: { ...oom.alert, labels: { ...oom.alert.labels, pod: pod.replace(/[^-]+$/, suffix) } },
+      }));
+      const [lead, ...rest] = replicas.map((s) => fire(e, s));
+      const other = fire(e, crash); // another workload: its own card
+      await settled(e, other);
+      for (const id of [lead!, ...rest]) await settled(e, id);
+      expect(deliveries(e, lead!)).toMatchObject([{ kind: 'new', status: 'sent' }]);
+      for (const id of rest) {
+        expect(deliveries(e, id)).toMatchObject([
+          {
+            kind: 'new',
+            status: 'skipped',
+            lastError: expect.stringMatching(
+              new RegExp(`^folded into the card of incident ${lead}: the same alert on checkout`),
+            ),
+          },
+        ]);
+      }
+      expect(f.delivered()).toHaveLength(2);
+
+      // The first one resolves while the others still fire: no "resolved" yet, the storm goes on.
+      fire(e, replicas[0]!, 'resolved');
+      await waitFor(() => deliveries(e, lead!).some((d) => d.kind === 'resolved') || null);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(f.delivered()).toHaveLength(2);
+      // The last of them resolves: one green card for all four.
+      for (const s of replicas.slice(1)) fire(e, s, 'resolved');
+      await settled(e, lead!, 2);
+      const cards = f.delivered() as Array<{
+        card: { header: { template: string; title: { content: string } } };
+      }>;
+      expect(cards).toHaveLength(3);
+      expect(cards[2]!.card.header).toMatchObject({
+        template: 'green',
+        title: {
+          content: `✅ All 4 resolved after 23 min · ${oom.alert.labels.alertname} · shop/checkout`,
+        },
+      });
+      // A replica that fails again later is a new storm: it gets a card.
+      const again = fire(e, replicas[1]!, 'firing', '2026-11-26T05:00:00Z');
+      expect(await settled(e, again)).toMatchObject([{ kind: 'new', status: 'sent' }]);
+    } finally {
+      await closeAll();
+    }
+  });
+
+  it('a storm announced before a restart still folds into its card after it', async () => {
+    const f = await feishu();
+    const dataDir = tempDir();
+    const replica = (suffix: string) => ({
+      ...oom,
+      alert: {
+        ...oom.alert,
+        labels: { ...oom.alert.labels, pod: oom.alert.labels.pod!.replace(/[^-]+$/, suffix) },
+      },
+    });
+    const first = await engine({ dataDir, feishuWebhook: f.url });
+    const lead = fire(first, replica('x2x9q'));
+    await settled(first, lead);
+    await closeAll();
+    const second = await engine({ dataDir, feishuWebhook: f.url });
+    try {
+      const later = fire(second, replica('b4n7k'));
+      expect(await settled(second, later)).toMatchObject([
+        { status: 'skipped', lastError: expect.stringContaining(`the card of incident ${lead}`) },
+      ]);
+      expect(f.delivered()).toHaveLength(1);
+    } finally {
       await closeAll();
     }
   });

@@ -1,4 +1,5 @@
 import type { FeishuRoute } from '../../../shared/delivery.ts';
+import { workloadOf } from '../../../shared/workload.ts';
 import type { Deliveries, DeliveryRow } from '../store/deliveries.ts';
 import type { Queries } from '../store/queries.ts';
 import { buildCard, type CardLang } from './feishu/card.ts';
@@ -14,6 +15,13 @@ export interface SenderOptions {
   maxDelayMs: number;
   /** Attempts before a retryable failure is given up (about 4 hours with the defaults). */
   maxAttempts: number;
+  /**
+   * A storm: an incident whose alert and workload (shared/workload.ts) a card to the same group announced
+   * less than this long ago, while that incident still fires, gets no card of its own (default 30 min).
+   */
+  foldWithinMs?: number;
+  /** How often the folding card's "resolved" looks again while some of its storm still fires (5 min). */
+  foldRecheckMs?: number;
   onChange?: (incidentId: number) => void;
   log?: (msg: string) => void;
   now?: () => Date;
@@ -51,11 +59,22 @@ export class FeishuSender {
   private stopped = false;
   private readonly limits = new Map<string, RateLimit>();
   private busy: Promise<void> = Promise.resolve();
+  /** The last card sent per route and storm (alert, workload, namespace, cluster): what later ones fold into. */
+  private readonly leads = new Map<string, { incident: number; at: number }>();
+  private readonly foldWithinMs: number;
 
-  constructor(private readonly o: SenderOptions) {}
+  constructor(private readonly o: SenderOptions) {
+    this.foldWithinMs = o.foldWithinMs ?? 30 * 60_000;
+  }
 
   start(): void {
     this.o.deliveries.recover();
+    // After a restart, a storm that was announced before it still folds into that card.
+    const since = new Date(this.now().getTime() - this.foldWithinMs).toISOString();
+    for (const l of this.o.deliveries.leads(since)) {
+      const s = this.o.queries.summary(l.incident_id);
+      if (s) this.leads.set(stormKey(l.route, s), { incident: l.incident_id, at: Date.parse(l.sent_at) });
+    }
     this.kick();
   }
 
@@ -82,6 +101,17 @@ export class FeishuSender {
           this.kick();
         } else this.schedule();
       });
+  }
+
+  /** Remembers the card just sent as its storm's, forgetting storms older than the folding window. */
+  private lead(storm: string, incident: number): void {
+    const at = this.now().getTime();
+    this.leads.delete(storm);
+    this.leads.set(storm, { incident, at });
+    for (const [key, l] of this.leads) {
+      if (at - l.at < this.foldWithinMs) break;
+      this.leads.delete(key);
+    }
   }
 
   private now(): Date {
@@ -126,11 +156,36 @@ export class FeishuSender {
       await new Promise((r) => setTimeout(r, wait));
       if (this.stopped) return;
     }
+    // The card of a storm's first incident says "resolved" once the incidents folded into it have too.
+    const folded = row.kind === 'resolved' ? this.o.deliveries.folded(row.incident_id, row.route) : undefined;
+    if (folded?.firing) {
+      const later = this.now().getTime() + (this.o.foldRecheckMs ?? 5 * 60_000);
+      this.o.deliveries.postpone(row.id, new Date(later).toISOString());
+      return;
+    }
     if (!this.o.deliveries.claim(row.id)) return;
     const detail = this.o.queries.detail(row.incident_id);
     if (!detail) {
       this.o.deliveries.markFailed(row.id, 'the incident no longer exists', 'nothing to do');
       return;
+    }
+    const storm = stormKey(row.route, detail);
+    if (row.kind === 'new') {
+      const lead = this.leads.get(storm);
+      if (
+        lead &&
+        lead.incident !== row.incident_id &&
+        this.now().getTime() - lead.at < this.foldWithinMs &&
+        this.o.queries.summary(lead.incident)?.status === 'firing'
+      ) {
+        this.o.deliveries.markFolded(
+          row.id,
+          lead.incident,
+          `folded into the card of incident ${lead.incident}: the same alert on ${workloadOf(detail.target)}, still firing (one card per storm)`,
+        );
+        this.o.onChange?.(row.incident_id);
+        return;
+      }
     }
     const announced =
       row.kind === 'updated' ? this.o.deliveries.announcedCategory(row.incident_id) : undefined;
@@ -147,12 +202,14 @@ export class FeishuSender {
           lang: this.o.lang,
           keyword: route.keyword,
           previousCategory: announced,
+          folded,
         }),
       );
     const result: SendResult = await sendToFeishu(route, JSON.parse(body));
     limit.note(Date.now());
     const attempts = row.attempts + 1;
     if (result.ok) {
+      if (row.kind === 'new') this.lead(storm, row.incident_id);
       this.o.deliveries.markSent(
         row.id,
         this.now().toISOString(),
@@ -182,6 +239,14 @@ export class FeishuSender {
     }
     this.o.onChange?.(row.incident_id);
   }
+}
+
+/** One storm on one route: the same alert on the same workload, namespace and cluster. */
+function stormKey(
+  route: string,
+  i: { alertname: string; namespace: string | null; cluster: string | null; target: string },
+): string {
+  return JSON.stringify([route, i.alertname, i.namespace, i.cluster, workloadOf(i.target)]);
 }
 
 export function backoff(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {

@@ -15,6 +15,8 @@ export interface DeliveryRow {
   fix: string | null;
   created_at: string;
   sent_at: string | null;
+  /** A 'new' card not sent: the incident whose card announced the same alert on the same workload. */
+  folded_into: number | null;
 }
 
 export function toDelivery(r: DeliveryRow): Delivery {
@@ -74,6 +76,12 @@ export function createDeliveries(db: Db) {
      * was still waiting is not sent at all (announcing a problem that is already over helps nobody).
      */
     onResolved(incidentId: number, now: string): void {
+      // A storm's replica resolving: the card it was folded into may now say the storm is over.
+      db.prepare(
+        `UPDATE deliveries SET next_at = ?
+         WHERE kind = 'resolved' AND status = 'pending'
+           AND incident_id IN (SELECT folded_into FROM deliveries WHERE incident_id = ? AND folded_into IS NOT NULL)`,
+      ).run(now, incidentId);
       db.prepare(
         `UPDATE deliveries SET status = 'skipped', last_error = 'the alert resolved before the card was sent', next_at = NULL
          WHERE incident_id = ? AND kind = 'new' AND status IN ('pending', 'failed')`,
@@ -111,6 +119,44 @@ export function createDeliveries(db: Db) {
     markRetry: (id: number, nextAt: string, error: string, body: string | null) =>
       write(() => retry.run(nextAt, error, body, id)),
     markFailed: (id: number, error: string, fix: string) => write(() => failed.run(error, fix, id)),
+    /** Not sent: an earlier card (incident `lead`'s) announced the same alert on the same workload. */
+    markFolded: (id: number, lead: number, why: string) =>
+      write(() =>
+        db
+          .prepare(
+            `UPDATE deliveries SET status = 'skipped', folded_into = ?, last_error = ?, next_at = NULL WHERE id = ?`,
+          )
+          .run(lead, why, id),
+      ),
+    /** A card not due yet after all (it waits for something), without counting an attempt. */
+    postpone: (id: number, nextAt: string) =>
+      write(() => db.prepare(`UPDATE deliveries SET next_at = ? WHERE id = ?`).run(nextAt, id)),
+    /**
+     * The incidents whose cards to `route` were folded into `lead`'s: how many, how many still fire, and
+     * when the last of them resolved.
+     */
+    folded(lead: number, route: string): { count: number; firing: number; lastResolvedAt: string | null } {
+      return db
+        .prepare<[number, string], { count: number; firing: number; lastResolvedAt: string | null }>(
+          `SELECT COUNT(*) AS count, COALESCE(SUM(i.resolved_at IS NULL), 0) AS firing,
+                  MAX(i.resolved_at) AS lastResolvedAt
+           FROM deliveries d JOIN incidents i ON i.id = d.incident_id
+           WHERE d.folded_into = ? AND d.route = ? AND d.kind = 'new'`,
+        )
+        .get(lead, route)!;
+    },
+    /**
+     * 'new' cards sent since `since` whose incidents still fire and were not folded: where a storm's
+     * later cards may fold into (the sender keeps them in memory; this restores them after a restart).
+     */
+    leads: (since: string) =>
+      db
+        .prepare<[string], { incident_id: number; route: string; sent_at: string }>(
+          `SELECT d.incident_id, d.route, d.sent_at FROM deliveries d JOIN incidents i ON i.id = d.incident_id
+           WHERE d.kind = 'new' AND d.status = 'sent' AND d.sent_at >= ? AND i.resolved_at IS NULL
+           ORDER BY d.id`,
+        )
+        .all(since),
     markSkipped: (id: number, why: string) =>
       write(() =>
         db

@@ -242,4 +242,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX incidents_namespace ON incidents (namespace);
   CREATE INDEX incidents_cluster ON incidents (cluster);
   `,
+  // 6: Feishu storm folding — a 'new' card not sent because an earlier card announced the same alert on
+  // the same workload names that incident (its resolved card then waits for, and counts, these)
+  `
+  ALTER TABLE deliveries ADD COLUMN folded_into INTEGER;
+  CREATE INDEX deliveries_folded ON deliveries (folded_into) WHERE folded_into IS NOT NULL;
+  `,
 ];

@@ -1,6 +1,7 @@
 import type { DeliveryKind } from '../../../../shared/delivery.ts';
 import type { IncidentDetail } from '../../../../shared/incident.ts';
 import { describeSeries } from '../../../../shared/metrics.ts';
+import { workloadOf } from '../../../../shared/workload.ts';
 import { redact, redactDeep } from '../../collect/redact.ts';
 
 /**
@@ -25,6 +26,7 @@ const LABELS = {
     steps: 'Immediate steps',
     metrics: 'Metrics',
     resolvedAfter: (d: string) => `Resolved after ${d}`,
+    allResolvedAfter: (n: number, d: string) => `All ${n} resolved after ${d}`,
     updated: 'Updated diagnosis',
     was: (c: string) => `was ${c}`,
     alertmanager: 'Alertmanager',
@@ -46,6 +48,7 @@ const LABELS = {
     steps: '立即处理步骤',
     metrics: '指标',
     resolvedAfter: (d: string) => `已恢复，持续 ${d}`,
+    allResolvedAfter: (n: number, d: string) => `全部 ${n} 个已恢复，持续 ${d}`,
     updated: '诊断已更新',
     was: (c: string) => `原为 ${c}`,
     alertmanager: 'Alertmanager',
@@ -202,21 +205,17 @@ function elements(
   return out;
 }
 
-function header(kind: DeliveryKind, d: IncidentDetail, lang: CardLang, max: number) {
+function header(kind: DeliveryKind, d: IncidentDetail, lang: CardLang, max: number, folded?: Folded) {
   const l = LABELS[lang];
-  const what = cut(
-    `${d.alertname} · ${d.namespace ? `${d.namespace}/` : ''}${d.target.replace(/^[a-z]+\//, '')}`,
-    max,
-  );
+  // A storm's card names the workload its replicas share; any other names its own target.
+  const object = folded?.count ? workloadOf(d.target) : d.target.replace(/^[a-z]+\//, '');
+  const what = cut(`${d.alertname} · ${d.namespace ? `${d.namespace}/` : ''}${object}`, max);
   if (kind === 'resolved') {
-    const ms = Date.parse(d.resolvedAt ?? new Date().toISOString()) - Date.parse(d.startsAt);
-    return {
-      title: {
-        tag: 'plain_text',
-        content: `✅ ${l.resolvedAfter(humanDuration(ms, lang))} · ${plain(what)}`,
-      },
-      template: 'green',
-    };
+    const ends = [d.resolvedAt, folded?.lastResolvedAt].filter((t): t is string => Boolean(t));
+    const end = ends.length ? Math.max(...ends.map((t) => Date.parse(t))) : Date.now();
+    const took = humanDuration(end - Date.parse(d.startsAt), lang);
+    const said = folded?.count ? l.allResolvedAfter(folded.count + 1, took) : l.resolvedAfter(took);
+    return { title: { tag: 'plain_text', content: `✅ ${said} · ${plain(what)}` }, template: 'green' };
   }
   const prefix = kind === 'updated' ? `🔄 ${l.updated} · ` : `${ICON[d.severity] ?? '⚪'} `;
   return {
@@ -264,10 +263,16 @@ const CUTS = [
 const TRIES: Trim[] = CUTS.flatMap((c) => LEVELS.map((l) => ({ ...l, ...c })));
 
 /** The request body for one card (without signature fields), within the size limit. */
+/** A storm's other incidents whose cards were folded into this one's: how many, and their last end. */
+export interface Folded {
+  count: number;
+  lastResolvedAt: string | null;
+}
+
 export function buildCard(
   kind: DeliveryKind,
   incident: IncidentDetail,
-  opts: { lang: CardLang; keyword?: string; previousCategory?: string },
+  opts: { lang: CardLang; keyword?: string; previousCategory?: string; folded?: Folded },
 ) {
   const d = redacted(incident);
   let body: Record<string, unknown> = {};
@@ -276,7 +281,7 @@ export function buildCard(
       msg_type: 'interactive',
       card: {
         config: { wide_screen_mode: true },
-        header: header(kind, d, opts.lang, t.field),
+        header: header(kind, d, opts.lang, t.field, opts.folded),
         elements: elements(kind, d, opts.lang, opts.keyword, t, i > 0, opts.previousCategory),
       },
     };
