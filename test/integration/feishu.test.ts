@@ -93,14 +93,16 @@ function burstEngine(extra: Record<string, unknown>) {
 }
 
 /**
- * `n` incidents, each on its own workload (one storm would fold into one card); once all their cards are
+ * `n` incidents, each on its own workload, or (`storm`) all replicas of one; once all their cards are
  * queued, every one is due now.
  */
-async function burst(e: Engine, n: number, cardsEach: number): Promise<number[]> {
+async function burst(e: Engine, n: number, cardsEach: number, storm = false): Promise<number[]> {
   const payload = scenarioPayload(oom) as { alerts: Array<Record<string, unknown>> };
   const base = payload.alerts[0]!;
+  const suffixes = 'bcdfghjklmnpqrstvwxz';
   payload.alerts = Array.from({ length: n }, (_, i) => {
-    const labels = { ...(base.labels as Record<string, string>), pod: `burst${i}-7d9f8b6c5-x2x9q` };
+    const pod = storm ? `checkout-7d9f8b6c5-x2x9${suffixes[i]}` : `burst${i}-7d9f8b6c5-x2x9q`;
+    const labels = { ...(base.labels as Record<string, string>), pod };
     return { ...base, labels, fingerprint: labelsFingerprint(labels) };
   });
   const ids = e.ingest(parseWebhook(payload), 'webhook').created;
@@ -263,6 +265,23 @@ describe('mirroring reports to Feishu', () => {
         expect(await settled(e, id)).toMatchObject([{ kind: 'new', status: 'sent', attempts: 1 }]);
       }
       expectWithinLimits(f, 12);
+    } finally {
+      ollama.setOptions({ mode: 'ok' });
+      await closeAll();
+    }
+  });
+
+  it('a burst that is one storm (12 replicas of one Deployment) is one card, the others folded into it', async () => {
+    const f = await feishu({ rateLimits: true });
+    const e = await burstEngine({ feishuWebhook: f.url });
+    try {
+      const ids = await burst(e, 12, 1, true);
+      for (const id of ids) await settled(e, id);
+      expect(ids.map((id) => deliveries(e, id)[0]!.status).sort()).toEqual([
+        'sent',
+        ...Array(11).fill('skipped'),
+      ]);
+      expect(f.delivered()).toHaveLength(1);
     } finally {
       ollama.setOptions({ mode: 'ok' });
       await closeAll();

@@ -103,6 +103,14 @@ export class FeishuSender {
       });
   }
 
+  /** The incident whose card this storm's new incident folds into, if its card is recent and it fires. */
+  private foldsInto(storm: string, incident: number): number | null {
+    const lead = this.leads.get(storm);
+    if (!lead || lead.incident === incident || this.now().getTime() - lead.at >= this.foldWithinMs)
+      return null;
+    return this.o.queries.summary(lead.incident)?.status === 'firing' ? lead.incident : null;
+  }
+
   /** Remembers the card just sent as its storm's, forgetting storms older than the folding window. */
   private lead(storm: string, incident: number): void {
     const at = this.now().getTime();
@@ -149,12 +157,18 @@ export class FeishuSender {
       );
       return;
     }
-    // Per bot, not per route: two routes may post to the same bot, and Feishu counts them together.
-    const limit = this.limits.get(route.url) ?? new RateLimit();
-    this.limits.set(route.url, limit);
-    for (let wait = limit.wait(Date.now()); wait > 0; wait = limit.wait(Date.now())) {
-      await new Promise((r) => setTimeout(r, wait));
-      if (this.stopped) return;
+    // Decided before waiting for the rate limit: a storm's folded cards must not queue for it.
+    const summary = this.o.queries.summary(row.incident_id);
+    const storm = summary ? stormKey(row.route, summary) : null;
+    const lead = row.kind === 'new' && storm ? this.foldsInto(storm, row.incident_id) : null;
+    if (lead !== null && summary) {
+      this.o.deliveries.markFolded(
+        row.id,
+        lead,
+        `folded into the card of incident ${lead}: the same alert on ${workloadOf(summary.target)}, still firing (one card per storm)`,
+      );
+      this.o.onChange?.(row.incident_id);
+      return;
     }
     // The card of a storm's first incident says "resolved" once the incidents folded into it have too.
     const folded = row.kind === 'resolved' ? this.o.deliveries.folded(row.incident_id, row.route) : undefined;
@@ -163,29 +177,18 @@ export class FeishuSender {
       this.o.deliveries.postpone(row.id, new Date(later).toISOString());
       return;
     }
+    // Per bot, not per route: two routes may post to the same bot, and Feishu counts them together.
+    const limit = this.limits.get(route.url) ?? new RateLimit();
+    this.limits.set(route.url, limit);
+    for (let wait = limit.wait(Date.now()); wait > 0; wait = limit.wait(Date.now())) {
+      await new Promise((r) => setTimeout(r, wait));
+      if (this.stopped) return;
+    }
     if (!this.o.deliveries.claim(row.id)) return;
     const detail = this.o.queries.detail(row.incident_id);
     if (!detail) {
       this.o.deliveries.markFailed(row.id, 'the incident no longer exists', 'nothing to do');
       return;
-    }
-    const storm = stormKey(row.route, detail);
-    if (row.kind === 'new') {
-      const lead = this.leads.get(storm);
-      if (
-        lead &&
-        lead.incident !== row.incident_id &&
-        this.now().getTime() - lead.at < this.foldWithinMs &&
-        this.o.queries.summary(lead.incident)?.status === 'firing'
-      ) {
-        this.o.deliveries.markFolded(
-          row.id,
-          lead.incident,
-          `folded into the card of incident ${lead.incident}: the same alert on ${workloadOf(detail.target)}, still firing (one card per storm)`,
-        );
-        this.o.onChange?.(row.incident_id);
-        return;
-      }
     }
     const announced =
       row.kind === 'updated' ? this.o.deliveries.announcedCategory(row.incident_id) : undefined;
@@ -209,7 +212,7 @@ export class FeishuSender {
     limit.note(Date.now());
     const attempts = row.attempts + 1;
     if (result.ok) {
-      if (row.kind === 'new') this.lead(storm, row.incident_id);
+      if (row.kind === 'new' && storm) this.lead(storm, row.incident_id);
       this.o.deliveries.markSent(
         row.id,
         this.now().toISOString(),

@@ -124,7 +124,8 @@ export function createDeliveries(db: Db) {
       write(() =>
         db
           .prepare(
-            `UPDATE deliveries SET status = 'skipped', folded_into = ?, last_error = ?, next_at = NULL WHERE id = ?`,
+            `UPDATE deliveries SET status = 'skipped', folded_into = ?, last_error = ?, next_at = NULL
+             WHERE id = ? AND status = 'pending'`,
           )
           .run(lead, why, id),
       ),
