@@ -217,8 +217,25 @@ describe('the UI in a browser', () => {
     expect(await page.locator('[data-group]').count()).toBe(2);
     await page.getByText(/^2 groups · 3 incidents$/).waitFor();
 
-    // Opened, it is the list of its incidents, and "acknowledge all" takes just those.
-    await group.click();
+    // Opened from the keyboard (j/k move, Enter opens; the focused view toggle does not take the Enter),
+    // it is the list of its incidents, and "acknowledge all" takes just those.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Groups');
+    const active = page.locator('[data-group][aria-current="true"]');
+    expect(await active.count()).toBe(0);
+    await page.keyboard.press('j');
+    await active.waitFor();
+    const first = await active.getAttribute('data-group');
+    await page.keyboard.press('ArrowDown');
+    await waitFor(async () => (await active.getAttribute('data-group')) !== first, 5_000, 'the second group');
+    await page.keyboard.press('k');
+    await waitFor(
+      async () => (await active.getAttribute('data-group')) === first,
+      5_000,
+      'back to the first',
+    );
+    if (!(await group.getAttribute('aria-current'))) await page.keyboard.press('j');
+    await page.locator('[data-group][aria-current="true"]', { hasText: 'notification-worker' }).waitFor();
+    await page.keyboard.press('Enter');
     await page.locator('[data-filter="workload"]', { hasText: 'notification-worker' }).waitFor();
     await waitFor(async () => (await page.locator('[data-incident]').count()) === 2, 5_000, 'its two');
     await page.locator('[data-action="ack-all"]').click();
@@ -239,6 +256,18 @@ describe('the UI in a browser', () => {
     await group.locator('.tag-acked', { hasText: /^acked$/ }).waitFor();
     await page.getByRole('button', { name: 'Incidents', exact: true }).click();
     await row('notification-worker-5c9f7b8d6-w8r5n').waitFor();
+    // In the incidents, j/k open the next and the previous.
+    const ids = await page
+      .locator('[data-incident]')
+      .evaluateAll((rows) => rows.map((r) => r.dataset.incident));
+    const open = async () =>
+      page.locator('[data-incident][aria-current="true"]').getAttribute('data-incident');
+    for (let i = 0; i < ids.length; i++) await page.keyboard.press('k');
+    await waitFor(async () => (await open()) === ids[0], 5_000, 'the first');
+    await page.keyboard.press('j');
+    await waitFor(async () => (await open()) === ids[1], 5_000, 'the second');
+    await page.keyboard.press('k');
+    await waitFor(async () => (await open()) === ids[0], 5_000, 'the first again');
   });
 
   it('streams the LLM text while it writes, when re-analysing', async () => {

@@ -42,6 +42,7 @@ export const en = {
   'groups.analyzing': 'being analysed',
   'groups.open': 'List the {n} {n|incident|incidents} of this group',
   'groups.more': 'The first {shown} of {total} groups: narrow the filters to see the others.',
+  'groups.keyboard': "↑/↓ or j/k to move, Enter to list the group's incidents, / to search",
   'list.acked': 'acked',
   'list.resolved': 'resolved',
   'list.times': 'Started {started}; received {received}',

@@ -43,6 +43,7 @@ export const zh: Record<MessageKey, string> = {
   'groups.analyzing': '分析中',
   'groups.open': '列出该分组的 {n} 个事件',
   'groups.more': '仅显示前 {shown} 个分组（共 {total} 个）：缩小筛选范围以查看其余分组。',
+  'groups.keyboard': '↑/↓ 或 j/k 移动，Enter 列出该分组的事件，/ 搜索',
   'list.acked': '已确认',
   'list.resolved': '已恢复',
   'list.times': '开始于 {started}；接收于 {received}',

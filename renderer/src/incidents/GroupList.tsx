@@ -1,10 +1,11 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { IncidentGroup } from '../../../shared/incident.ts';
 import type { ClientError } from '../client.ts';
 import { useI18n, useT } from '../i18n/index.tsx';
 import { ago, exact } from '../ui/format.ts';
 import { ROW_HEIGHT } from './IncidentRow.tsx';
 import { ListPlaceholder } from './ListPlaceholder.tsx';
+import { useListKeys } from './useListKeys.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 interface Props {
@@ -18,9 +19,20 @@ interface Props {
   onClearFilters(): void;
 }
 
-/** The incidents grouped by alert and workload: a storm's hundred replicas are one row. */
+/**
+ * The incidents grouped by alert and workload: a storm's hundred replicas are one row. ↑/↓ or j/k move
+ * the keyboard's row, which keeps its group while the live list re-sorts; Enter lists its incidents.
+ */
 export function GroupList(p: Props) {
   const t = useT();
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const index = activeKey === null ? -1 : p.groups.findIndex((g) => groupKey(g) === activeKey);
+  useListKeys({
+    count: p.groups.length,
+    index,
+    onMove: (next) => setActiveKey(groupKey(p.groups[next]!)),
+    onEnter: (i) => p.onOpen(p.groups[i]!),
+  });
   if (!p.groups.length && (p.error || !p.loading)) return <ListPlaceholder {...p} />;
   return (
     <section className="list" aria-busy={p.loading}>
@@ -29,13 +41,15 @@ export function GroupList(p: Props) {
         items={p.groups}
         rowHeight={ROW_HEIGHT}
         itemKey={groupKey}
-        render={(g) => <GroupRow group={g} onOpen={p.onOpen} />}
+        scrollToIndex={index}
+        render={(g, i) => <GroupRow group={g} active={i === index} onOpen={p.onOpen} />}
         footer={
           p.total > p.groups.length ? (
             <div className="list-more">{t('groups.more', { shown: p.groups.length, total: p.total })}</div>
           ) : null
         }
       />
+      <div className="list-hint">{t('groups.keyboard')}</div>
     </section>
   );
 }
@@ -44,15 +58,18 @@ const groupKey = (g: IncidentGroup) => JSON.stringify([g.alertname, g.cluster, g
 
 const GroupRow = memo(function GroupRow({
   group: g,
+  active,
   onOpen,
 }: {
   group: IncidentGroup;
+  active: boolean;
   onOpen(g: IncidentGroup): void;
 }) {
   const { t, lang } = useI18n();
   const classes = ['row', 'group-row', `sev-${g.severity}`];
   if (!g.firing) classes.push('resolved');
   else if (!g.unacknowledged) classes.push('acked');
+  if (active) classes.push('selected');
   return (
     <button
       type="button"
@@ -60,6 +77,7 @@ const GroupRow = memo(function GroupRow({
       onClick={() => onOpen(g)}
       title={t('groups.open', { n: g.count })}
       data-group={groupKey(g)}
+      aria-current={active ? 'true' : undefined}
     >
       <span className="sev-bar" aria-hidden="true" />
       <span className="row-main">

@@ -1,9 +1,9 @@
-import { useCallback, useEffect } from 'react';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import type { ClientError } from '../client.ts';
 import { useT } from '../i18n/index.tsx';
 import { IncidentRow, ROW_HEIGHT } from './IncidentRow.tsx';
 import { ListPlaceholder } from './ListPlaceholder.tsx';
+import { useListKeys } from './useListKeys.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 interface Props {
@@ -19,30 +19,13 @@ interface Props {
   onClearFilters(): void;
 }
 
-/** The list with its real empty and error screens, and keyboard navigation (↑/↓, j/k, Enter). */
+/** The list with its real empty and error screens, and keyboard navigation (↑/↓ or j/k). */
 export function IncidentList(p: Props) {
   const t = useT();
   const index = p.selected === null ? -1 : p.items.findIndex((i) => i.id === p.selected);
   const { items, onSelect } = p;
 
-  const onKey = useCallback(
-    (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
-      if (!items.length) return;
-      let next = -1;
-      if (e.key === 'ArrowDown' || e.key === 'j') next = Math.min(items.length - 1, index + 1);
-      else if (e.key === 'ArrowUp' || e.key === 'k') next = Math.max(0, index - 1);
-      else return;
-      e.preventDefault();
-      onSelect(items[next]!.id);
-    },
-    [items, index, onSelect],
-  );
-  useEffect(() => {
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onKey]);
+  useListKeys({ count: items.length, index, onMove: (next) => onSelect(items[next]!.id) });
 
   if (!p.items.length && (p.error || !p.loading)) return <ListPlaceholder {...p} />;
   return (
