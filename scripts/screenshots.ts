@@ -78,6 +78,9 @@ try {
   await shot('list.png');
   await page.getByRole('button', { name: 'Groups', exact: true }).click();
   await page.locator('[data-group]').first().waitFor();
+  // The keyboard's row on the storm's group: Enter would list its replicas.
+  const storm = page.locator('[data-group]', { hasText: 'checkout' });
+  for (let i = 0; i < 10 && !(await storm.getAttribute('aria-current')); i++) await page.keyboard.press('j');
   await shot('groups.png');
   await page.getByRole('button', { name: 'Incidents', exact: true }).click();
   await page.locator('[data-incident]', { hasText: 'notification-worker-5c9f7b8d6-2xkqp' }).click();

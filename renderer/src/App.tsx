@@ -239,8 +239,8 @@ function Shell({
             <IncidentView key={route.id} client={client} id={route.id} initialRef={route.ref} />
           ) : (
             <section className="detail">
-              <EmptyState title={t('detail.selectTitle')}>
-                <p>{t('detail.selectBody')}</p>
+              <EmptyState title={t(grouped ? 'detail.selectGroupTitle' : 'detail.selectTitle')}>
+                <p>{t(grouped ? 'detail.selectGroupBody' : 'detail.selectBody')}</p>
               </EmptyState>
             </section>
           )}

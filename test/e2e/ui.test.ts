@@ -208,6 +208,10 @@ describe('the UI in a browser', () => {
     await group.locator('.alertname').waitFor();
     expect(await group.locator('.tag-count').count()).toBe(0); // a group of one needs no count
     expect(await page.locator('[data-group]').count()).toBe(2); // and the hostile scenario's workload
+    // With no incident open, the pane says what opening a group does.
+    await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await page.getByText('Open a group', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Groups', exact: true }).click(); // already on: only focused
     // Another replica of the same Deployment fails: the group grows, no new row.
     const replica = structuredClone(friendly) as Scenario;
     replica.alert.labels = { ...friendly.alert.labels, pod: 'notification-worker-5c9f7b8d6-w8r5n' };

@@ -78,6 +78,8 @@ export const en = {
 
   'detail.selectTitle': 'Select an incident',
   'detail.selectBody': 'Its diagnosis, evidence and next steps appear here.',
+  'detail.selectGroupTitle': 'Open a group',
+  'detail.selectGroupBody': 'It opens as the list of its incidents; pick one to see its diagnosis.',
   'detail.loading': 'Loading…',
   'detail.notFoundTitle': 'Incident not found',
   'detail.errorTitle': 'Cannot load this incident',

@@ -78,6 +78,8 @@ export const zh: Record<MessageKey, string> = {
 
   'detail.selectTitle': '选择一个事件',
   'detail.selectBody': '它的诊断、证据和下一步操作会显示在这里。',
+  'detail.selectGroupTitle': '打开一个分组',
+  'detail.selectGroupBody': '分组会展开为其事件列表；选择一个事件即可查看诊断。',
   'detail.loading': '加载中…',
   'detail.notFoundTitle': '找不到该事件',
   'detail.errorTitle': '无法加载该事件',
