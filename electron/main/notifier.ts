@@ -1,13 +1,12 @@
 import { Notification } from 'electron';
 import type { ActionRecord } from '../../shared/action.ts';
-import { severityRank } from '../../shared/alert.ts';
 import type { EventBus } from '../engine/events.ts';
 import type { SettingsService } from '../engine/settings/service.ts';
 import { type AckRequest, notificationAcks } from './decisions/ack-actions.ts';
 import { approvalButton } from './decisions/approve-action.ts';
 import { routeForBatch } from './decisions/click-route.ts';
-import { type Batch, Coalescer } from './decisions/coalesce.ts';
-import { muteReason, type NotifyItem, NotifyTracker } from './decisions/notify-policy.ts';
+import type { Batch } from './decisions/coalesce.ts';
+import { muteReason, type NotifyItem, NotifyTracker, notifyCoalescer } from './decisions/notify-policy.ts';
 import { type NotifyLanguage, notificationText } from './decisions/notify-text.ts';
 
 export interface NotifierDeps {
@@ -28,9 +27,7 @@ export interface NotifierDeps {
 /** Native notifications: every decision is in ./decisions; this file only calls Electron. */
 export function startNotifier(d: NotifierDeps): () => void {
   const tracker = new NotifyTracker();
-  const coalescer = new Coalescer<NotifyItem>(
-    (i) => severityRank(i.incident.severity) * 2 + (i.kind === 'new' ? 0 : 1),
-  );
+  const coalescer = notifyCoalescer();
   // A Notification that is garbage-collected loses its click handler: hold each until clicked or closed.
   const alive = new Set<Notification>();
   let timer: NodeJS.Timeout | undefined;

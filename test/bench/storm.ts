@@ -19,9 +19,7 @@
  * namespaces, 100 pods each. Scale with STORM_NAMESPACES and STORM_PODS.
  */
 import type { Page } from 'playwright-core';
-import { Coalescer } from '../../electron/main/decisions/coalesce.ts';
-import { type NotifyItem, NotifyTracker } from '../../electron/main/decisions/notify-policy.ts';
-import { severityRank } from '../../shared/alert.ts';
+import { NotifyTracker, notifyCoalescer } from '../../electron/main/decisions/notify-policy.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { startAlertmanager } from '../helpers/alertmanager.ts';
@@ -72,9 +70,7 @@ function stormLabels(i: number): Record<string, string> {
 /** Feeds the live event stream to the tray's notification decisions; counts what would be shown. */
 function watchNotifications(url: string): { shown(): number; close(): void } {
   const tracker = new NotifyTracker();
-  const coalescer = new Coalescer<NotifyItem>(
-    (i) => severityRank(i.incident.severity) * 2 + (i.kind === 'new' ? 0 : 1),
-  );
+  const coalescer = notifyCoalescer();
   let shown = 0;
   const ctrl = new AbortController();
   const tick = setInterval(() => {

@@ -1,6 +1,7 @@
 import { type Severity, severityRank } from '../../../shared/alert.ts';
 import type { IncidentSummary } from '../../../shared/incident.ts';
 import type { NotificationSettings } from '../../../shared/settings.ts';
+import { Coalescer } from './coalesce.ts';
 import { inQuietHours } from './quiet-hours.ts';
 
 export type NotifyKind = 'new' | 'diagnosis';
@@ -9,6 +10,14 @@ export type NotifyKind = 'new' | 'diagnosis';
 export interface NotifyItem {
   kind: NotifyKind;
   incident: IncidentSummary;
+}
+
+/**
+ * The coalescer of the tray's notifications: in a batch, the most severe incident leads, and a new
+ * incident before a finished diagnosis of the same severity.
+ */
+export function notifyCoalescer(): Coalescer<NotifyItem> {
+  return new Coalescer<NotifyItem>((i) => severityRank(i.incident.severity) * 2 + (i.kind === 'new' ? 0 : 1));
 }
 
 export type MuteReason = 'disabled' | 'paused' | 'severity' | 'quiet-hours';

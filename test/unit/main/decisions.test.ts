@@ -5,6 +5,7 @@ import {
   muteReason,
   type NotifyItem,
   NotifyTracker,
+  notifyCoalescer,
 } from '../../../electron/main/decisions/notify-policy.ts';
 import { notificationText } from '../../../electron/main/decisions/notify-text.ts';
 import { activePause, pauseUntil } from '../../../electron/main/decisions/pause.ts';
@@ -122,6 +123,21 @@ describe('coalescing', () => {
     expect(c.push(item(40), 6_000)).toBeNull();
     expect(c.due(10_000)).toMatchObject({ more: 0 });
     expect(c.push(item(41), 20_000)).toMatchObject({ more: 0 });
+  });
+
+  it("the tray's order: the most severe leads a batch, and a new incident before a diagnosis of its rank", () => {
+    const c = notifyCoalescer();
+    const diagnosed = (id: number, severity: IncidentSummary['severity']): NotifyItem => ({
+      kind: 'diagnosis',
+      incident: incident({ id, severity }),
+    });
+    c.push(item(1, 'info'), 0);
+    c.push(diagnosed(2, 'warning'), 1);
+    c.push(item(3, 'warning'), 2);
+    expect(c.due(5_000)!.first.incident.id).toBe(3);
+    c.push(diagnosed(4, 'critical'), 6_000);
+    c.push(item(5, 'warning'), 6_001);
+    expect(c.due(10_000)!.first.incident.id).toBe(4);
   });
 
   it('says "and N more" in the text, in English and Chinese', () => {
