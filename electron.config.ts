@@ -48,6 +48,7 @@ export default defineConfig({
     plugins: [react(), devCsp],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
+      chunkSizeWarningLimit: 800, // as in renderer/vite.config.ts: read from disk, not downloaded
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },
