@@ -99,6 +99,19 @@ describe('the Stats page', () => {
       'previous period: 0',
     );
     await page.locator('[data-chart="by-day"] canvas').first().waitFor();
+    // Its legend counts the whole period until the cursor is over a day, then that day.
+    const legend = () => page.locator('[data-chart="by-day"] .u-legend .u-series .u-value').allTextContents();
+    const [period, ...levels] = await legend();
+    expect(period).toBe('whole period');
+    expect(levels.map(Number).reduce((a, b) => a + b, 0)).toBe(1);
+    const over = (await page.locator('[data-chart="by-day"] .u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width - 2, over.y + over.height / 2);
+    await waitFor(
+      async () => /^\d{4}-\d{2}-\d{2}$/.test((await legend())[0]!),
+      5_000,
+      'the day under the cursor',
+    );
+    await page.mouse.move(0, 0);
     await page.locator('[data-section="accuracy"] td', { hasText: 'CrashLoop' }).waitFor();
 
     const [download] = await Promise.all([

@@ -301,6 +301,7 @@ export const en = {
   'stats.byDay': 'Alerts per day, by severity',
   'stats.showNumbers': 'Show the numbers',
   'stats.day': 'Day',
+  'stats.wholePeriod': 'whole period',
   'stats.noIncidents': 'No alerts in this period.',
   'stats.accuracyByCategory': 'Accuracy by category',
   'stats.category': 'Category',

@@ -298,6 +298,7 @@ export const zh: Record<MessageKey, string> = {
   'stats.byDay': '每日告警（按严重程度）',
   'stats.showNumbers': '显示数据',
   'stats.day': '日期',
+  'stats.wholePeriod': '整个时段',
   'stats.noIncidents': '该时段没有告警。',
   'stats.accuracyByCategory': '按类别的准确率',
   'stats.category': '类别',

@@ -9,7 +9,7 @@ const LEVELS = ['critical', 'warning', 'info', 'none'] as const;
 /**
  * Alerts per day, stacked by severity (uPlot bars). uPlot does not stack: each band is drawn as the
  * running total up to its level, widest first, so the narrower ones paint over it; the legend shows
- * each level's own count.
+ * each level's own count, of the day under the cursor or of the whole period.
  */
 export function DayChart({ days }: { days: Stats['byDay'] }) {
   const t = useT();
@@ -23,6 +23,7 @@ export function DayChart({ days }: { days: Stats['byDay'] }) {
     const totals = LEVELS.map((_, i) =>
       days.map((d) => LEVELS.slice(0, i + 1).reduce((n, l) => n + d[l], 0)),
     );
+    const periodTotals = LEVELS.map((l) => days.reduce((n, d) => n + d[l], 0));
     const order = [3, 2, 1, 0];
     const bars = uPlot.paths.bars?.({ size: [0.7, 48], align: 0 });
     const plot = new uPlot(
@@ -41,7 +42,12 @@ export function DayChart({ days }: { days: Stats['byDay'] }) {
           },
         ],
         series: [
-          {},
+          // The legend reads the day under the cursor, and the whole period when there is none.
+          {
+            label: t('stats.day'),
+            value: (_u: uPlot, v: number | null) =>
+              v === null ? t('stats.wholePeriod') : (days[xs.indexOf(v)]?.day ?? ''),
+          },
           ...order.map((i) => ({
             label: t(`severity.${LEVELS[i]!}`),
             fill: color(LEVELS[i]!),
@@ -50,7 +56,7 @@ export function DayChart({ days }: { days: Stats['byDay'] }) {
             paths: bars,
             points: { show: false },
             value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) =>
-              idx === null ? '' : String(days[idx]?.[LEVELS[i]!] ?? 0),
+              String(idx === null ? periodTotals[i]! : (days[idx]?.[LEVELS[i]!] ?? 0)),
           })),
         ],
       },
