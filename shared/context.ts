@@ -254,6 +254,12 @@ export const Context = z.object({
   target: Target,
   collectedAt: z.string(),
   kubeContext: z.string().optional(),
+  /**
+   * The kubeconfig context every proposed kubectl command names (`--context`), set when the kubeconfig
+   * has several: a command copied at 3 a.m. reads the cluster the diagnosis read, not the one the
+   * terminal happens to point at.
+   */
+  kubectlContext: z.string().optional(),
   /** The pods looked at, the worst first (the alert's own pod, or the unhealthy pods of the workload). */
   pods: z.array(PodInfo),
   events: z.array(EventInfo),

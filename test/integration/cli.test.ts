@@ -49,7 +49,10 @@ describe('oncall-scout CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# KubeContainerWaiting|^# \w+ — ImagePull \(\d+% confidence\)/m);
     expect(r.stdout).toContain('## Immediate steps');
-    expect(r.stdout).toContain(`kubectl describe pod ${s.alert.labels.pod} -n ${s.alert.labels.namespace}`);
+    // The stand-in kubeconfig has a context per cluster: the commands name the alert's.
+    expect(r.stdout).toContain(
+      `kubectl --context ${s.alert.labels.cluster} describe pod ${s.alert.labels.pod} -n ${s.alert.labels.namespace}`,
+    );
   });
 
   it('analyze --json asks the LLM and takes a bare alert object too', async () => {

@@ -144,7 +144,9 @@ describe('mirroring reports to Feishu', () => {
       const text = JSON.stringify(card);
       expect(text).toContain('KubePodCrashLooping');
       expect(text).toContain('OOMKilled');
-      expect(text).toContain('```\\nkubectl describe pod checkout-7d9f8b6c5-x2x9q -n shop\\n```');
+      expect(text).toContain(
+        '```\\nkubectl --context prod-eu-1 describe pod checkout-7d9f8b6c5-x2x9q -n shop\\n```',
+      );
       // Re-delivering the alert does not post a second card.
       fire(e, oom);
       await new Promise((r) => setTimeout(r, 300));

@@ -162,6 +162,11 @@ describe('the model answering badly', () => {
           { title: 'Look at it', command: 'kubectl get pods -n shop --frobnicate', risk: 'read-only' },
           { title: 'Restart', command: `kubectl delete pod ${s.alert.labels.pod} -n shop`, risk: 'low' },
           {
+            title: 'Elsewhere',
+            command: `kubectl --context staging describe pod ${s.alert.labels.pod} -n shop`,
+            risk: 'read-only',
+          },
+          {
             title: 'Read the log',
             command: `kubectl logs ${s.alert.labels.pod} -n shop --previous`,
             risk: 'low',
@@ -183,9 +188,14 @@ describe('the model answering badly', () => {
     expect(byTitle('Look at it')).toMatchObject({
       warning: 'not shown as a command: kubectl get has no flag --frobnicate',
     });
+    // The kubeconfig has several contexts: every command names the one the diagnosis read, and one
+    // naming another cluster is not trusted.
     expect(byTitle('Restart')).toMatchObject({
       risk: 'high',
-      command: `kubectl delete pod ${s.alert.labels.pod} -n shop`,
+      command: `kubectl --context prod-eu-1 delete pod ${s.alert.labels.pod} -n shop`,
+    });
+    expect(byTitle('Elsewhere')).toMatchObject({
+      warning: 'not shown as a command: it names context staging, but the diagnosis read prod-eu-1',
     });
     // Read-only steps come first, whatever order the model used.
     expect(steps[0]).toMatchObject({ title: 'Read the log', risk: 'read-only' });

@@ -84,7 +84,7 @@ describe('an alert storm', () => {
         const d = engine.queries.detail(id)!;
         const commands = d.report!.steps.map((st) => st.command ?? '').join(' ');
         const others = names.filter((n) => n !== names[i]);
-        expect(commands).toBe(`kubectl logs ${names[i]} -n orders --previous`);
+        expect(commands).toBe(`kubectl --context prod-eu-1 logs ${names[i]} -n orders --previous`);
         for (const o of others) expect(d.report!.rootCause.explanation).not.toContain(o);
       }
       // Asked to look again, an incident gets its own fresh analysis rather than the shared one.

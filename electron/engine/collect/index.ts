@@ -52,6 +52,7 @@ export async function collect(
   try {
     clients = kube.forCluster(target.cluster);
     ctx.kubeContext = clients.context;
+    if (clients.oneOfSeveral) ctx.kubectlContext = clients.context;
   } catch (err) {
     ctx.gaps.push(setupGap(err));
   }

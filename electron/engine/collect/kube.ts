@@ -17,6 +17,8 @@ export interface KubeOptions {
 
 export interface KubeClients {
   context: string;
+  /** Whether the kubeconfig has other contexts too (so commands must name this one). */
+  oneOfSeveral: boolean;
   server: string;
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
@@ -99,6 +101,7 @@ export function clientsFor(base: k8s.KubeConfig, context: string): KubeClients {
   const server = kc.getCurrentCluster()?.server ?? '';
   return {
     context,
+    oneOfSeveral: kc.getContexts().length > 1,
     server,
     core: kc.makeApiClient(lib.CoreV1Api),
     apps: kc.makeApiClient(lib.AppsV1Api),

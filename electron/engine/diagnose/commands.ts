@@ -198,6 +198,8 @@ export interface KnownNames {
   objects: Set<string>;
   namespaces: Set<string>;
   containers: Set<string>;
+  /** The context the commands must name (Context.kubectlContext). */
+  kubectlContext?: string;
 }
 
 export function knownNames(ctx: Context): KnownNames {
@@ -234,7 +236,12 @@ export function knownNames(ctx: Context): KnownNames {
     add(ctx.workload.rollout?.current.name);
     add(ctx.workload.rollout?.previous?.name);
   }
-  return { objects, namespaces, containers };
+  return {
+    objects,
+    namespaces,
+    containers,
+    ...(ctx.kubectlContext ? { kubectlContext: ctx.kubectlContext } : {}),
+  };
 }
 
 /** Splits a command line like a shell would for simple quoting; null if it uses shell features. */
@@ -315,6 +322,9 @@ export function checkStep(step: Step, known?: KnownNames): Step {
       if ((name === '-n' || name === '--namespace') && value && !known.namespaces.has(value)) {
         return reject(step, cmd, `namespace ${value} is not in the collected context`);
       }
+      if (name === '--context' && known.kubectlContext && value !== known.kubectlContext) {
+        return reject(step, cmd, `it names context ${value}, but the diagnosis read ${known.kubectlContext}`);
+      }
       if (
         (name === '-c' || name === '--container') &&
         value &&
@@ -335,7 +345,19 @@ export function checkStep(step: Step, known?: KnownNames): Step {
     }
   }
   const mutating = verb === 'rollout' ? !READ_ONLY_ROLLOUT.has(positional[1] ?? '') : spec.mutating;
-  return { ...step, command: cmd, risk: mutating ? 'high' : 'read-only' };
+  return pinContext({ ...step, command: cmd, risk: mutating ? 'high' : 'read-only' }, known?.kubectlContext);
+}
+
+/**
+ * The kubectl command of a step with `--context <name>` after `kubectl`, unless it names one already:
+ * with several contexts in the kubeconfig, the terminal's current one may be another cluster.
+ */
+export function pinContext(step: Step, context: string | undefined): Step {
+  const cmd = step.command;
+  if (!context || !cmd?.startsWith('kubectl ') || /(^|\s)--context(=|\s)/.test(cmd)) return step;
+  // Shell-quoted unless plain (EKS's arn:aws:eks:…:cluster/prod and kind's kind-dev are plain).
+  const quoted = /^[\w.:@/+=,-]+$/.test(context) ? context : `'${context.replace(/'/g, `'\\''`)}'`;
+  return { ...step, command: `kubectl --context ${quoted} ${cmd.slice('kubectl '.length)}` };
 }
 
 /** Flags that never take a value (so the word after them is an argument). */

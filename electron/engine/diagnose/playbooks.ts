@@ -1,5 +1,6 @@
 import type { ContainerInfo, Context, PodInfo } from '../../../shared/context.ts';
 import type { Category, Step } from '../../../shared/report.ts';
+import { pinContext } from './commands.ts';
 import { workloadOf } from './evidence.ts';
 import type { Messages } from './messages/index.ts';
 import { containerDependencyErrors } from './rules/dependency-failure.ts';
@@ -272,5 +273,8 @@ function steps(category: Category, ctx: Context, n: Names, m: Messages): Step[] 
 }
 
 export function playbook(category: Category, ctx: Context, m: Messages): Playbook {
-  return { steps: steps(category, ctx, names(ctx), m), prevention: m.prevention[category] ?? [] };
+  return {
+    steps: steps(category, ctx, names(ctx), m).map((s) => pinContext(s, ctx.kubectlContext)),
+    prevention: m.prevention[category] ?? [],
+  };
 }
