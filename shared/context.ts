@@ -269,6 +269,8 @@ export const Context = z.object({
   pvcs: z.array(PvcInfo).default([]),
   service: ServiceInfo.optional(),
   usage: z.array(PodUsage).default([]),
+  /** Whether the Metrics API (metrics-server) answered; false: no `kubectl top` step would work. */
+  metricsApi: z.boolean().optional(),
   /** The alert's own expression and the target's resource series from Prometheus, when one answers. */
   metrics: Metrics.optional(),
   /** Healthy pods of the same workload, by name: context for "is it all replicas or one?". */

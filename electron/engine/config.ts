@@ -111,6 +111,11 @@ export const EngineConfig = z
      * unless an alert needed it first: the first alert's diagnosis then does not wait for it.
      */
     warmUpMs: z.number().int().min(0).max(600_000).default(10_000),
+    /**
+     * The analysis worker's nice value on Linux (0–19): 10 lets the webhook answer first under load; 0 runs
+     * the analysis at the app's own priority, for a machine whose cores are kept busy by other work.
+     */
+    analysisNice: z.number().int().min(0).max(19).default(10),
     /** How often a running action's outcome (new pod Ready, rollout complete) is checked. */
     actionPollMs: z.number().int().min(20).max(60_000).default(2_000),
     token: z.string().min(16, 'must be at least 16 characters').optional(),

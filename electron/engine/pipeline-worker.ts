@@ -49,17 +49,18 @@ function post(msg: FromWorker): void {
   parentPort!.postMessage(msg);
 }
 
+const { config, nativeBinding, intakeGate } = workerData as WorkerData & { entry?: string };
+
 // On Linux a thread has its own nice value (setpriority on "process 0" is the calling thread), so the
 // analysis yields the CPU to the webhook thread under load. Elsewhere it would renice the whole app.
-if (process.platform === 'linux') {
+if (process.platform === 'linux' && config.analysisNice > 0) {
   try {
-    os.setPriority(10);
+    os.setPriority(config.analysisNice);
   } catch {
     // not permitted (containers): the pipeline just runs at normal priority
   }
 }
 
-const { config, nativeBinding, intakeGate } = workerData as WorkerData & { entry?: string };
 if (intakeGate) giveWayTo(intakeWaiter(intakeGate));
 const db = openDatabase(path.join(config.dataDir, 'oncall-scout.db'), { nativeBinding });
 // Forwards the pipeline's events to the main thread, which owns the subscribers.

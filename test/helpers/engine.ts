@@ -19,6 +19,9 @@ export function testEngine(overrides: EngineConfigInput = {}, opts: EngineOption
       token: TEST_TOKEN,
       llm: false,
       kubeconfig: path.join(os.tmpdir(), 'oncall-scout-no-kubeconfig'),
+      // The suite's own workers keep both cores busy: at nice 10 the analysis would get a tenth of one,
+      // and a test waiting for a diagnosis would time out (the benchmarks keep the default).
+      analysisNice: 0,
       ...overrides,
     }),
     opts,

@@ -8,7 +8,7 @@ import { createKubeProvider } from '../../electron/engine/collect/kube.ts';
 import { tokenize } from '../../electron/engine/diagnose/commands.ts';
 import { alertsFromPayload } from '../../electron/engine/intake/normalize.ts';
 import { WebhookPayload } from '../../shared/alert.ts';
-import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver.ts';
+import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
 import { loadScenario, SCENARIO_CLUSTERS, scenarioPayload } from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { tempDir } from '../helpers/engine.ts';
@@ -91,18 +91,49 @@ describe("the report's commands with the real kubectl", () => {
       const words = tokenize(step.command!)!;
       expect(words.slice(0, 3)).toEqual(['kubectl', '--context', s.alert.labels.cluster]);
       const r = await kubectl(words.slice(1));
-      // The stand-in serves no metrics for these scenarios (kubectl top is tested where it does).
-      if (words[3] === 'top' && r.stderr.includes('Metrics API not available')) continue;
       expect(r.code, `${step.command}: ${r.stderr}`).toBe(0);
       // kubectl's one line to stderr for an empty list is an answer too.
       if (r.stderr) expect(r.stderr, step.command).toMatch(/^No resources found in \S+ namespace\.\n$/);
       else expect(r.stdout.trim(), step.command).not.toBe('');
     }
     // The same command without its context reads the engineer's current cluster: nothing there.
+    // No metrics-server here: no `kubectl top` step, which could only answer "Metrics API not available".
+    expect(context.metricsApi).toBe(false);
+    expect(steps.filter((st) => st.command!.includes(' top '))).toEqual([]);
     const describe = steps.find((st) => st.command!.includes(' describe pod '))!;
     const unpinned = tokenize(describe.command!)!.slice(3);
     const r = await kubectl(unpinned);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/NotFound|not found/);
+  });
+
+  it('offers kubectl top where metrics-server answers, and it runs', async () => {
+    const s = loadScenario('oom-jvm-heap');
+    const pod = s.alert.labels.pod!;
+    kube.upsert({
+      apiVersion: 'metrics.k8s.io/v1beta1',
+      kind: 'PodMetrics',
+      metadata: { name: pod, namespace: s.alert.labels.namespace! },
+      timestamp: new Date().toISOString(),
+      window: '15s',
+      containers: [{ name: 'app', usage: { cpu: '250m', memory: '900Mi' } }],
+    } as KubeObject);
+    try {
+      const [alert] = alertsFromPayload(WebhookPayload.parse(scenarioPayload(s)));
+      const { report, context } = await collectWithRules(
+        alert!,
+        createKubeProvider({ kubeconfig }),
+        DEFAULT_COLLECT,
+        'cluster',
+      );
+      expect(context.metricsApi).toBe(true);
+      const top = report.steps.find((st) => st.command?.includes(' top pod '));
+      expect(top?.command).toBe(`kubectl --context prod-eu-1 top pod ${pod} -n shop --containers`);
+      const r = await kubectl(tokenize(top!.command!)!.slice(1));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/app\s+250m\s+900Mi/);
+    } finally {
+      kube.remove('PodMetrics', s.alert.labels.namespace!, pod);
+    }
   });
 });

@@ -70,7 +70,7 @@ export async function investigatePods(
   });
   const usageRead = namespace
     ? readUsage(r, namespace, new Set(chosen.map((p) => p.metadata?.name ?? '')))
-    : Promise.resolve([]);
+    : Promise.resolve(undefined);
 
   const [details, , , , usage] = await Promise.all([
     Promise.all(podReads),
@@ -84,7 +84,8 @@ export async function investigatePods(
     ctx.events.push(...d.events);
     ctx.logs.push(...d.logs);
   }
-  ctx.usage.push(...usage);
+  if (usage) ctx.usage.push(...usage);
+  if (namespace) ctx.metricsApi = usage !== undefined;
 }
 
 /** One line per pod: enough to see whether one replica or all of them are in trouble. */
@@ -124,12 +125,16 @@ export async function pvcEvents(r: Reader, pvc: k8s.V1PersistentVolumeClaim) {
   return (list?.items ?? []).map(eventInfo);
 }
 
-/** metrics.k8s.io usage of the chosen pods; silently absent where metrics-server is not installed. */
-async function readUsage(r: Reader, namespace: string, names: Set<string>): Promise<PodUsage[]> {
+/**
+ * metrics.k8s.io usage of the chosen pods; undefined where the Metrics API did not answer (metrics-server
+ * not installed, no access): no gap, but no `kubectl top` step either.
+ */
+async function readUsage(r: Reader, namespace: string, names: Set<string>): Promise<PodUsage[] | undefined> {
   const metrics = r.kube.metrics;
-  if (!metrics) return [];
+  if (!metrics) return undefined;
   const list = await r.optional(`pod metrics in ${namespace}`, () => metrics.getPodMetrics(namespace));
-  return (list?.items ?? [])
+  if (!list) return undefined;
+  return list.items
     .filter((m) => names.has(m.metadata.name))
     .map((m) => ({
       pod: m.metadata.name,

@@ -144,7 +144,10 @@ function steps(category: Category, ctx: Context, n: Names, m: Messages): Step[] 
       return [
         ...base,
         ...previousLogs(n, m),
-        ...(n.pod ? [read(m.step.topPod, `kubectl top pod ${n.pod.name} ${n.nsFlag} --containers`)] : []),
+        // Only where metrics-server answered: elsewhere kubectl top says "Metrics API not available".
+        ...(n.pod && ctx.metricsApi !== false
+          ? [read(m.step.topPod, `kubectl top pod ${n.pod.name} ${n.nsFlag} --containers`)]
+          : []),
         ...rolloutHistory(n, m),
         ...(n.workload && c && next && limit
           ? [
