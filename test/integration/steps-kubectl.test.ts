@@ -9,65 +9,62 @@ import { tokenize } from '../../electron/engine/diagnose/commands.ts';
 import { alertsFromPayload } from '../../electron/engine/intake/normalize.ts';
 import { WebhookPayload } from '../../shared/alert.ts';
 import { type FakeKube, type KubeObject, startFakeKube } from '../fakes/kube-apiserver.ts';
-import { loadScenario, SCENARIO_CLUSTERS, scenarioPayload } from '../fixtures/scenarios/index.ts';
-import { scenarioCluster } from '../helpers/cluster.ts';
+import {
+  loadScenario,
+  loadScenarios,
+  SCENARIO_CLUSTERS,
+  type Scenario,
+  scenarioPayload,
+} from '../fixtures/scenarios/index.ts';
 import { tempDir } from '../helpers/engine.ts';
 
 /**
  * The report's read-only steps are runnable as written: each is run with the real kubectl against the
- * stand-in cluster. The engineer's current context points at another, empty cluster, so a command that
- * did not name the context the diagnosis read would find nothing there.
+ * scenario's stand-in cluster. With several contexts, the engineer's current one points at another,
+ * empty cluster, so a command that did not name the context the diagnosis read would find nothing.
  */
-const NAMES = [
-  'crashloop-missing-env',
-  'oom-jvm-heap',
-  'imagepull-tag-typo',
-  'configerror-missing-secret',
-  'unschedulable-insufficient-memory',
-];
-const scenarios = NAMES.map(loadScenario);
-
-let kube: FakeKube;
 let elsewhere: FakeKube;
-let kubeconfig: string;
 let dir: string;
 
 beforeAll(async () => {
-  let single: string;
-  ({ kube, kubeconfig: single } = await scenarioCluster(scenarios));
   elsewhere = await startFakeKube({ objects: [] });
   dir = tempDir('steps-kubectl-');
-  // The scenario clusters' contexts, plus the empty one as the current context (JSON is YAML).
-  const yaml = fs.readFileSync(single, 'utf8');
-  const server = /server: (\S+)/.exec(yaml)![1]!;
-  const contexts = ['test', ...SCENARIO_CLUSTERS];
-  kubeconfig = path.join(dir, 'kubeconfig.json');
-  fs.writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        { name: 'scenarios', cluster: { server, 'insecure-skip-tls-verify': true } },
-        { name: 'elsewhere', cluster: { server: elsewhere.url, 'insecure-skip-tls-verify': true } },
-      ],
-      users: [{ name: 'u', user: {} }],
-      contexts: [
-        ...contexts.map((name) => ({ name, context: { cluster: 'scenarios', user: 'u' } })),
-        { name: 'elsewhere', context: { cluster: 'elsewhere', user: 'u' } },
-      ],
-      'current-context': 'elsewhere',
-    }),
-    { mode: 0o600 },
-  );
 });
 afterAll(async () => {
-  await kube.close();
   await elsewhere.close();
 });
 
-function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
+/**
+ * A kubeconfig for the scenario's cluster: with the scenario clusters' contexts and an empty one as the
+ * current context when the alert names its cluster, else a single context (JSON is YAML).
+ */
+function kubeconfigFor(s: Scenario, server: string): string {
+  const several = Boolean(s.alert.labels.cluster);
+  const file = path.join(dir, `${s.name}.json`);
+  const cluster = (name: string, url: string) => ({
+    name,
+    cluster: { server: url, 'insecure-skip-tls-verify': true },
+  });
+  const context = (name: string, c: string) => ({ name, context: { cluster: c, user: 'u' } });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [cluster('scenario', server), ...(several ? [cluster('elsewhere', elsewhere.url)] : [])],
+      users: [{ name: 'u', user: {} }],
+      contexts: several
+        ? [...SCENARIO_CLUSTERS.map((n) => context(n, 'scenario')), context('elsewhere', 'elsewhere')]
+        : [context('only', 'scenario')],
+      'current-context': several ? 'elsewhere' : 'only',
+    }),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+function kubectl(kubeconfig: string, args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       'kubectl',
       args,
@@ -78,62 +75,72 @@ function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr
   });
 }
 
-describe("the report's commands with the real kubectl", () => {
-  it.each(NAMES)('%s: every read-only step runs against the cluster the diagnosis read', async (name) => {
-    const s = loadScenario(name);
-    const [alert] = alertsFromPayload(WebhookPayload.parse(scenarioPayload(s)));
-    const provider = createKubeProvider({ kubeconfig });
-    const { report, context } = await collectWithRules(alert!, provider, DEFAULT_COLLECT, 'cluster');
-    expect(context.kubectlContext).toBe(s.alert.labels.cluster);
-    const steps = report.steps.filter((st) => st.risk === 'read-only' && st.command);
-    expect(steps.length).toBeGreaterThanOrEqual(2);
-    for (const step of steps) {
-      const words = tokenize(step.command!)!;
-      expect(words.slice(0, 3)).toEqual(['kubectl', '--context', s.alert.labels.cluster]);
-      const r = await kubectl(words.slice(1));
-      expect(r.code, `${step.command}: ${r.stderr}`).toBe(0);
-      // kubectl's one line to stderr for an empty list is an answer too.
-      if (r.stderr) expect(r.stderr, step.command).toMatch(/^No resources found in \S+ namespace\.\n$/);
-      else expect(r.stdout.trim(), step.command).not.toBe('');
-    }
-    // The same command without its context reads the engineer's current cluster: nothing there.
-    // No metrics-server here: no `kubectl top` step, which could only answer "Metrics API not available".
-    expect(context.metricsApi).toBe(false);
-    expect(steps.filter((st) => st.command!.includes(' top '))).toEqual([]);
-    const describe = steps.find((st) => st.command!.includes(' describe pod '))!;
-    const unpinned = tokenize(describe.command!)!.slice(3);
-    const r = await kubectl(unpinned);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/NotFound|not found/);
-  });
+async function diagnosed(s: Scenario, kubeconfig: string) {
+  const [alert] = alertsFromPayload(WebhookPayload.parse(scenarioPayload(s)));
+  return collectWithRules(alert!, createKubeProvider({ kubeconfig }), DEFAULT_COLLECT, 'cluster');
+}
 
-  it('offers kubectl top where metrics-server answers, and it runs', async () => {
+async function withCluster<T>(s: Scenario, fn: (kube: FakeKube, kubeconfig: string) => Promise<T>) {
+  const kube = await startFakeKube({ objects: s.objects as KubeObject[], logs: s.logs });
+  try {
+    return await fn(kube, kubeconfigFor(s, kube.url));
+  } finally {
+    await kube.close();
+  }
+}
+
+describe("the report's commands with the real kubectl", () => {
+  it.each(loadScenarios().map((s) => s.name))('%s: every read-only step runs as written', (name) =>
+    withCluster(loadScenario(name), async (_kube, kubeconfig) => {
+      const s = loadScenario(name);
+      const { report, context } = await diagnosed(s, kubeconfig);
+      const cluster = s.alert.labels.cluster;
+      expect(context.kubectlContext).toBe(cluster);
+      const steps = report.steps.filter((st) => st.risk === 'read-only' && st.command);
+      expect(steps.length).toBeGreaterThanOrEqual(1);
+      for (const step of steps) {
+        const words = tokenize(step.command!)!;
+        if (cluster) expect(words.slice(0, 3)).toEqual(['kubectl', '--context', cluster]);
+        else expect(words).not.toContain('--context');
+        const r = await kubectl(kubeconfig, words.slice(1));
+        expect(r.code, `${step.command}: ${r.stderr}`).toBe(0);
+        // kubectl's one line to stderr for an empty list is an answer too.
+        if (r.stderr) expect(r.stderr, step.command).toMatch(/^No resources found( in \S+ namespace)?\.\n$/);
+        else expect(r.stdout.trim(), step.command).not.toBe('');
+      }
+      // No metrics-server here: no `kubectl top` step, which could only say "Metrics API not available".
+      expect(context.metricsApi).toBe(false);
+      expect(steps.filter((st) => st.command!.includes(' top '))).toEqual([]);
+      // The same command without its context reads the engineer's current cluster: nothing there.
+      const describe = cluster && steps.find((st) => st.command!.includes(' describe pod '));
+      if (describe) {
+        const r = await kubectl(kubeconfig, tokenize(describe.command!)!.slice(3));
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toMatch(/NotFound|not found/);
+      }
+    }),
+  );
+
+  it('offers kubectl top where metrics-server answers, and it runs', () => {
     const s = loadScenario('oom-jvm-heap');
     const pod = s.alert.labels.pod!;
-    kube.upsert({
-      apiVersion: 'metrics.k8s.io/v1beta1',
-      kind: 'PodMetrics',
-      metadata: { name: pod, namespace: s.alert.labels.namespace! },
-      timestamp: new Date().toISOString(),
-      window: '15s',
-      containers: [{ name: 'app', usage: { cpu: '250m', memory: '900Mi' } }],
-    } as KubeObject);
-    try {
-      const [alert] = alertsFromPayload(WebhookPayload.parse(scenarioPayload(s)));
-      const { report, context } = await collectWithRules(
-        alert!,
-        createKubeProvider({ kubeconfig }),
-        DEFAULT_COLLECT,
-        'cluster',
-      );
+    const namespace = s.alert.labels.namespace!;
+    return withCluster(s, async (kube, kubeconfig) => {
+      kube.upsert({
+        apiVersion: 'metrics.k8s.io/v1beta1',
+        kind: 'PodMetrics',
+        metadata: { name: pod, namespace },
+        timestamp: new Date().toISOString(),
+        window: '15s',
+        containers: [{ name: 'app', usage: { cpu: '250m', memory: '900Mi' } }],
+      } as KubeObject);
+      const { report, context } = await diagnosed(s, kubeconfig);
       expect(context.metricsApi).toBe(true);
       const top = report.steps.find((st) => st.command?.includes(' top pod '));
-      expect(top?.command).toBe(`kubectl --context prod-eu-1 top pod ${pod} -n shop --containers`);
-      const r = await kubectl(tokenize(top!.command!)!.slice(1));
+      expect(top?.command).toBe(`kubectl --context prod-eu-1 top pod ${pod} -n ${namespace} --containers`);
+      const r = await kubectl(kubeconfig, tokenize(top!.command!)!.slice(1));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/app\s+250m\s+900Mi/);
-    } finally {
-      kube.remove('PodMetrics', s.alert.labels.namespace!, pod);
-    }
+    });
   });
 });
