@@ -19,8 +19,9 @@ import {
 import { tempDir } from '../helpers/engine.ts';
 
 /**
- * The report's read-only steps are runnable as written: each is run with the real kubectl against the
- * scenario's stand-in cluster. With several contexts, the engineer's current one points at another,
+ * The report's steps are runnable as written: each is run with the real kubectl against the scenario's
+ * stand-in cluster, the changes with --dry-run=client (a rollout undo without an earlier revision, say,
+ * fails: "no rollout history found"). With several contexts, the engineer's current one points at another,
  * empty cluster, so a command that did not name the context the diagnosis read would find nothing.
  */
 let elsewhere: FakeKube;
@@ -90,35 +91,44 @@ async function withCluster<T>(s: Scenario, fn: (kube: FakeKube, kubeconfig: stri
 }
 
 describe("the report's commands with the real kubectl", () => {
-  it.each(loadScenarios().map((s) => s.name))('%s: every read-only step runs as written', (name) =>
-    withCluster(loadScenario(name), async (_kube, kubeconfig) => {
-      const s = loadScenario(name);
-      const { report, context } = await diagnosed(s, kubeconfig);
-      const cluster = s.alert.labels.cluster;
-      expect(context.kubectlContext).toBe(cluster);
-      const steps = report.steps.filter((st) => st.risk === 'read-only' && st.command);
-      expect(steps.length).toBeGreaterThanOrEqual(1);
-      for (const step of steps) {
-        const words = tokenize(step.command!)!;
-        if (cluster) expect(words.slice(0, 3)).toEqual(['kubectl', '--context', cluster]);
-        else expect(words).not.toContain('--context');
-        const r = await kubectl(kubeconfig, words.slice(1));
-        expect(r.code, `${step.command}: ${r.stderr}`).toBe(0);
-        // kubectl's one line to stderr for an empty list is an answer too.
-        if (r.stderr) expect(r.stderr, step.command).toMatch(/^No resources found( in \S+ namespace)?\.\n$/);
-        else expect(r.stdout.trim(), step.command).not.toBe('');
-      }
-      // No metrics-server here: no `kubectl top` step, which could only say "Metrics API not available".
-      expect(context.metricsApi).toBe(false);
-      expect(steps.filter((st) => st.command!.includes(' top '))).toEqual([]);
-      // The same command without its context reads the engineer's current cluster: nothing there.
-      const describe = cluster && steps.find((st) => st.command!.includes(' describe pod '));
-      if (describe) {
-        const r = await kubectl(kubeconfig, tokenize(describe.command!)!.slice(3));
-        expect(r.code).not.toBe(0);
-        expect(r.stderr).toMatch(/NotFound|not found/);
-      }
-    }),
+  it.each(loadScenarios().map((s) => s.name))(
+    '%s: every step runs as written (the changes as a dry run)',
+    (name) =>
+      withCluster(loadScenario(name), async (_kube, kubeconfig) => {
+        const s = loadScenario(name);
+        const { report, context } = await diagnosed(s, kubeconfig);
+        const cluster = s.alert.labels.cluster;
+        expect(context.kubectlContext).toBe(cluster);
+        const steps = report.steps.filter((st) => st.risk === 'read-only' && st.command);
+        expect(steps.length).toBeGreaterThanOrEqual(1);
+        for (const step of steps) {
+          const words = tokenize(step.command!)!;
+          if (cluster) expect(words.slice(0, 3)).toEqual(['kubectl', '--context', cluster]);
+          else expect(words).not.toContain('--context');
+          const r = await kubectl(kubeconfig, words.slice(1));
+          expect(r.code, `${step.command}: ${r.stderr}`).toBe(0);
+          // kubectl's one line to stderr for an empty list is an answer too.
+          if (r.stderr)
+            expect(r.stderr, step.command).toMatch(/^No resources found( in \S+ namespace)?\.\n$/);
+          else expect(r.stdout.trim(), step.command).not.toBe('');
+        }
+        // The changes, as kubectl would send them (client-side dry run: nothing is written).
+        for (const step of report.steps.filter((st) => st.risk !== 'read-only' && st.command)) {
+          const r = await kubectl(kubeconfig, [...tokenize(step.command!)!.slice(1), '--dry-run=client']);
+          expect(r.code, `${step.command}: ${r.stderr}`).toBe(0);
+          expect(r.stdout, step.command).toMatch(/dry run|Pod Template|patched/);
+        }
+        // No metrics-server here: no `kubectl top` step, which could only say "Metrics API not available".
+        expect(context.metricsApi).toBe(false);
+        expect(steps.filter((st) => st.command!.includes(' top '))).toEqual([]);
+        // The same command without its context reads the engineer's current cluster: nothing there.
+        const describe = cluster && steps.find((st) => st.command!.includes(' describe pod '));
+        if (describe) {
+          const r = await kubectl(kubeconfig, tokenize(describe.command!)!.slice(3));
+          expect(r.code).not.toBe(0);
+          expect(r.stderr).toMatch(/NotFound|not found/);
+        }
+      }),
   );
 
   it('offers kubectl top where metrics-server answers, and it runs', () => {

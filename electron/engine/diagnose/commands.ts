@@ -200,6 +200,8 @@ export interface KnownNames {
   containers: Set<string>;
   /** The context the commands must name (Context.kubectlContext). */
   kubectlContext?: string;
+  /** The workload known to have no earlier revision: `kubectl rollout undo` would find no history. */
+  singleRevision?: string;
 }
 
 export function knownNames(ctx: Context): KnownNames {
@@ -241,6 +243,7 @@ export function knownNames(ctx: Context): KnownNames {
     namespaces,
     containers,
     ...(ctx.kubectlContext ? { kubectlContext: ctx.kubectlContext } : {}),
+    ...(ctx.workload?.rollout && !ctx.workload.rollout.previous ? { singleRevision: ctx.workload.name } : {}),
   };
 }
 
@@ -342,6 +345,8 @@ export function checkStep(step: Step, known?: KnownNames): Step {
         continue;
       if (!known.objects.has(name))
         return reject(step, cmd, `it names ${name}, which is not in the collected context`);
+      if (verb === 'rollout' && positional[1] === 'undo' && name === known.singleRevision)
+        return reject(step, cmd, `${name} has no earlier revision to roll back to`);
     }
   }
   const mutating = verb === 'rollout' ? !READ_ONLY_ROLLOUT.has(positional[1] ?? '') : spec.mutating;

@@ -22,6 +22,8 @@ interface Names {
   workload: string | null;
   nsFlag: string;
   node?: string;
+  /** False when the workload is known to have no earlier revision (kubectl: "no rollout history found"). */
+  canUndo: boolean;
 }
 
 function names(ctx: Context): Names {
@@ -40,6 +42,8 @@ function names(ctx: Context): Names {
     workload: fromWorkload ?? (w ? `${w.kind}/${w.name}` : null),
     nsFlag: `-n ${ns}`,
     node: pod?.nodeName ?? (ctx.target.kind === 'node' ? ctx.target.name : ctx.nodes[0]?.name),
+    // Unknown (the ReplicaSets could not be read) is not "none": the step stays, its title says "if".
+    canUndo: !(ctx.workload?.rollout && !ctx.workload.rollout.previous),
   };
 }
 
@@ -89,7 +93,7 @@ function rolloutHistory(n: Names, m: Messages): Step[] {
 }
 
 function rollback(n: Names, title: string): Step[] {
-  if (!n.workload?.startsWith('deployment/')) return [];
+  if (!n.workload?.startsWith('deployment/') || !n.canUndo) return [];
   return [fix(title, 'high', `kubectl rollout undo ${n.workload} ${n.nsFlag}`)];
 }
 

@@ -51,3 +51,17 @@ describe('commands name the context the diagnosis read', () => {
     );
   });
 });
+
+describe('a rollback needs an earlier revision', () => {
+  it("refuses a model's rollout undo of a workload the context shows with one revision only", () => {
+    const names = { ...known(), objects: new Set(['checkout']), singleRevision: 'checkout' };
+    const undo = checkStep(
+      { title: 'Roll back', risk: 'high', command: 'kubectl rollout undo deployment/checkout -n shop' },
+      names,
+    );
+    expect(undo.command).toBeUndefined();
+    expect(undo.warning).toBe('not shown as a command: checkout has no earlier revision to roll back to');
+    const history = checkStep(step('kubectl rollout history deployment/checkout -n shop'), names);
+    expect(history.command).toBe('kubectl rollout history deployment/checkout -n shop');
+  });
+});
