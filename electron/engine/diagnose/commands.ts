@@ -198,10 +198,17 @@ export interface KnownNames {
   objects: Set<string>;
   namespaces: Set<string>;
   containers: Set<string>;
+  /** The context the diagnosis read: a command naming another is not trusted. */
+  kubeContext?: string;
   /** The context the commands must name (Context.kubectlContext). */
   kubectlContext?: string;
   /** The workload known to have no earlier revision: `kubectl rollout undo` would find no history. */
   singleRevision?: string;
+}
+
+/** The Deployment the context shows with its current revision only, if any. */
+export function singleRevision(ctx: Context): string | undefined {
+  return ctx.workload?.rollout && !ctx.workload.rollout.previous ? ctx.workload.name : undefined;
 }
 
 export function knownNames(ctx: Context): KnownNames {
@@ -242,8 +249,9 @@ export function knownNames(ctx: Context): KnownNames {
     objects,
     namespaces,
     containers,
+    ...(ctx.kubeContext ? { kubeContext: ctx.kubeContext } : {}),
     ...(ctx.kubectlContext ? { kubectlContext: ctx.kubectlContext } : {}),
-    ...(ctx.workload?.rollout && !ctx.workload.rollout.previous ? { singleRevision: ctx.workload.name } : {}),
+    ...(singleRevision(ctx) ? { singleRevision: singleRevision(ctx) } : {}),
   };
 }
 
@@ -325,8 +333,9 @@ export function checkStep(step: Step, known?: KnownNames): Step {
       if ((name === '-n' || name === '--namespace') && value && !known.namespaces.has(value)) {
         return reject(step, cmd, `namespace ${value} is not in the collected context`);
       }
-      if (name === '--context' && known.kubectlContext && value !== known.kubectlContext) {
-        return reject(step, cmd, `it names context ${value}, but the diagnosis read ${known.kubectlContext}`);
+      const read = known.kubectlContext ?? known.kubeContext;
+      if (name === '--context' && read && value !== read) {
+        return reject(step, cmd, `it names context ${value}, but the diagnosis read ${read}`);
       }
       if (
         (name === '-c' || name === '--container') &&

@@ -1,6 +1,6 @@
 import type { ContainerInfo, Context, PodInfo } from '../../../shared/context.ts';
 import type { Category, Step } from '../../../shared/report.ts';
-import { pinContext } from './commands.ts';
+import { pinContext, singleRevision } from './commands.ts';
 import { workloadOf } from './evidence.ts';
 import type { Messages } from './messages/index.ts';
 import { containerDependencyErrors } from './rules/dependency-failure.ts';
@@ -43,7 +43,7 @@ function names(ctx: Context): Names {
     nsFlag: `-n ${ns}`,
     node: pod?.nodeName ?? (ctx.target.kind === 'node' ? ctx.target.name : ctx.nodes[0]?.name),
     // Unknown (the ReplicaSets could not be read) is not "none": the step stays, its title says "if".
-    canUndo: !(ctx.workload?.rollout && !ctx.workload.rollout.previous),
+    canUndo: !singleRevision(ctx),
   };
 }
 

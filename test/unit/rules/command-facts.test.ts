@@ -29,6 +29,16 @@ describe('commands name the context the diagnosis read', () => {
     );
   });
 
+  it('refuses a context other than the one read, even with a single context (it would not exist)', () => {
+    const one = { ...known(), kubeContext: 'only' };
+    expect(checkStep(step('kubectl --context only get pods -n shop'), one).command).toBe(
+      'kubectl --context only get pods -n shop',
+    );
+    expect(checkStep(step('kubectl --context prod get pods -n shop'), one).warning).toBe(
+      'not shown as a command: it names context prod, but the diagnosis read only',
+    );
+  });
+
   it('shell-quotes a context name that needs it, and a shell reads it back whole', () => {
     const eks = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod';
     expect(pinContext(step('kubectl get pods -n shop'), eks).command).toBe(
