@@ -245,13 +245,14 @@ export function knownNames(ctx: Context): KnownNames {
     add(ctx.workload.rollout?.current.name);
     add(ctx.workload.rollout?.previous?.name);
   }
+  const single = singleRevision(ctx);
   return {
     objects,
     namespaces,
     containers,
     ...(ctx.kubeContext ? { kubeContext: ctx.kubeContext } : {}),
     ...(ctx.kubectlContext ? { kubectlContext: ctx.kubectlContext } : {}),
-    ...(singleRevision(ctx) ? { singleRevision: singleRevision(ctx) } : {}),
+    ...(single ? { singleRevision: single } : {}),
   };
 }
 
@@ -329,11 +330,11 @@ export function checkStep(step: Step, known?: KnownNames): Step {
       return reject(step, cmd, `kubectl ${verb} has no flag ${name}`);
   }
   if (known) {
+    const read = known.kubectlContext ?? known.kubeContext;
     for (const [name, value] of flags) {
       if ((name === '-n' || name === '--namespace') && value && !known.namespaces.has(value)) {
         return reject(step, cmd, `namespace ${value} is not in the collected context`);
       }
-      const read = known.kubectlContext ?? known.kubeContext;
       if (name === '--context' && read && value !== read) {
         return reject(step, cmd, `it names context ${value}, but the diagnosis read ${read}`);
       }

@@ -45,8 +45,8 @@ export function DayChart({ days }: { days: Stats['byDay'] }) {
           // The legend reads the day under the cursor, and the whole period when there is none.
           {
             label: t('stats.day'),
-            value: (_u: uPlot, v: number | null) =>
-              v === null ? t('stats.wholePeriod') : (days[xs.indexOf(v)]?.day ?? ''),
+            value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) =>
+              idx === null ? t('stats.wholePeriod') : (days[idx]?.day ?? ''),
           },
           ...order.map((i) => ({
             label: t(`severity.${LEVELS[i]!}`),
