@@ -118,6 +118,57 @@ describe('store', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM alerts').get()).toEqual({ n: 2 });
   });
 
+  it('keeps search working across the move to an index without a copy of the text (migration 7)', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    for (const sql of MIGRATIONS.slice(0, 6)) old.exec(sql);
+    old.pragma('user_version = 6');
+    const [a, b] = createIngest(old, { source: 'webhook', clusterLabel: 'cluster' })([
+      alert('api-1', 'critical'),
+      alert('api-2', 'warning'),
+    ]).created;
+    const oldQueue = createQueue(old);
+    oldQueue.indexNew();
+    oldQueue.startCollecting(a!);
+    oldQueue.finishRules(a!, ctx, report('rules'), false, { collectMs: 5, rulesMs: 1 });
+    old.close();
+
+    const db = openDatabase(file);
+    const queries = createQueries(db);
+    const found = (q: string) => queries.list({ q, limit: 10 }).map((i) => i.id);
+    // What was searchable before still is: labels, and the diagnosis stored by the old index.
+    expect(found('api-2')).toEqual([b]);
+    expect(found('killed memory')).toEqual([a]);
+    const size = (table: string) => db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).pluck().get();
+    expect(
+      db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'incidents_fts_content'").pluck().get(),
+    ).toBe(0);
+    expect(size('incidents_fts_docsize')).toBe(2);
+    expect(db.prepare("SELECT v FROM incidents_fts_config WHERE k = 'automerge'").pluck().get()).toBe(0);
+    // A new diagnosis replaces the old one's words; new incidents are indexed as before.
+    const queue = createQueue(db);
+    queue.startCollecting(b!);
+    queue.finishRules(
+      b!,
+      ctx,
+      {
+        ...report('rules'),
+        rootCause: { ...report('rules').rootCause, explanation: 'Evicted for disk pressure.' },
+      },
+      false,
+      { collectMs: 5, rulesMs: 1 },
+    );
+    expect(found('evicted')).toEqual([b]);
+    expect(found('killed memory')).toEqual([a]);
+    const [c] = createIngest(db, { source: 'webhook', clusterLabel: 'cluster' })([
+      alert('web-9', 'info'),
+    ]).created;
+    queue.indexNew();
+    expect(found('web-9')).toEqual([c]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('refuses a database written by a newer version instead of damaging it', () => {
     const { db, file } = setup();
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);

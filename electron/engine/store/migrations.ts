@@ -248,4 +248,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN folded_into INTEGER;
   CREATE INDEX deliveries_folded ON deliveries (folded_into) WHERE folded_into IS NOT NULL;
   `,
+  // 7: the search index keeps only the index. Search reads nothing but rowids, and the incidents hold
+  //    the text: a second copy cost a third of the database and of the pipeline's writes. Rows can
+  //    still be deleted (a new diagnosis replaces the old one's terms). No automatic merging: the
+  //    pipeline merges in short steps of its own (store/search-index.ts).
+  `
+  CREATE VIRTUAL TABLE incidents_fts_index USING fts5 (
+    alertname, target, labels, annotations, diagnosis,
+    tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1
+  );
+  INSERT INTO incidents_fts_index (incidents_fts_index, rank) VALUES ('automerge', 0);
+  INSERT INTO incidents_fts_index (rowid, alertname, target, labels, annotations, diagnosis)
+    SELECT rowid, alertname, target, labels, annotations, diagnosis FROM incidents_fts;
+  DROP TABLE incidents_fts;
+  ALTER TABLE incidents_fts_index RENAME TO incidents_fts;
+  `,
 ];

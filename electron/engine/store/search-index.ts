@@ -7,6 +7,14 @@ import { type Db, immediate } from './db.ts';
  */
 /** Incidents indexed per write transaction: short, so the intake never waits long for the write lock. */
 const BATCH = 25;
+/**
+ * The index's merging, done here in steps of this many pages (a millisecond or so each) instead of by
+ * FTS5 inside whichever write filled a level (automerge is off since migration 7): those merges held
+ * the write lock for up to 30 ms, and a webhook payload arriving meanwhile waited for all of it.
+ */
+const MERGE_PAGES = 16;
+/** Merge steps per call at most, each its own transaction (giving way to the intake before each). */
+const MERGE_STEPS = 4;
 
 export function createSearchIndex(db: Db) {
   // Ids only grow, so a high-water mark finds the new ones; a row setDiagnosis already indexed is skipped.
@@ -21,23 +29,36 @@ export function createSearchIndex(db: Db) {
   const insert = db.prepare(`
     INSERT INTO incidents_fts (rowid, alertname, target, labels, annotations, diagnosis)
     SELECT id, alertname, target, labels, annotations, ? FROM incidents WHERE id = ?`);
+  const mergeStep = db.prepare(
+    `INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('merge', ${MERGE_PAGES})`,
+  );
+  const totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
   let indexedUpTo = 0;
 
   const addAll = immediate(db, (ids: number[]) => {
     for (const id of ids) if (!indexed.get(id)) insert.run('', id);
   });
+  /** One bounded step of merging; false once there was nothing to merge (FTS5 then changes < 2 rows). */
+  const merge = immediate(db, (): boolean => {
+    const before = totalChanges.get()!;
+    mergeStep.run();
+    return totalChanges.get()! - before >= 2;
+  });
 
   return {
     /**
-     * Indexes up to one batch of the incidents that arrived since the last call; returns how many it
-     * looked at (a full batch: call again, after letting others write).
+     * Indexes up to one batch of the incidents that arrived since the last call, then merges a few
+     * steps' worth; returns how much it did (more than nothing: call again, after letting others write).
      */
     catchUp(limit = BATCH): number {
       const ids = after.all(indexedUpTo, limit).map((r) => r.id);
-      if (!ids.length) return 0;
-      addAll(ids);
-      indexedUpTo = ids.at(-1)!;
-      return ids.length;
+      if (ids.length) {
+        addAll(ids);
+        indexedUpTo = ids.at(-1)!;
+      }
+      let steps = 0;
+      while (steps < MERGE_STEPS && merge()) steps++;
+      return ids.length + steps;
     },
     /** (Re)indexes one incident with its current diagnosis text; call inside the report's transaction. */
     setDiagnosis(id: number, diagnosis: string): void {
