@@ -227,6 +227,12 @@ describe('store', () => {
     const keys = new RecentKeys(3);
     for (const k of ['a', 'b', 'c', 'a', 'd']) keys.add(k);
     expect(['a', 'b', 'c', 'd'].map((k) => keys.has(k))).toEqual([false, true, true, true]);
+    // Round and round: always exactly the three newest.
+    const more = 'efghijklmn'.split('');
+    for (const k of more) keys.add(k);
+    expect(['b', 'c', 'd', ...more].filter((k) => keys.has(k))).toEqual(['l', 'm', 'n']);
+    keys.add('a');
+    expect(['a', 'l', 'm', 'n'].map((k) => keys.has(k))).toEqual([true, false, true, true]);
   });
 
   it('an alert first seen resolved is history, not work', () => {
