@@ -7,7 +7,7 @@ import type {
   AuditEvent,
   Proposal,
 } from '../../../shared/action.ts';
-import { type Db, immediate, write } from './db.ts';
+import { type Db, immediate, statementCache, write } from './db.ts';
 
 export interface ActionRow {
   id: number;
@@ -110,6 +110,7 @@ export interface NewAction {
  */
 export function createActionStore(db: Db, now: () => Date = () => new Date()) {
   const ts = () => now().toISOString();
+  const prepare = statementCache(db);
   const insertAudit = db.prepare(
     `INSERT INTO audit (at, incident_id, action_id, event, actor, ok, action, message, policy)
      VALUES (@at, @incidentId, @actionId, @event, @actor, @ok, @action, @message, @policy)`,
@@ -133,35 +134,33 @@ export function createActionStore(db: Db, now: () => Date = () => new Date()) {
 
     /** Records a proposal (once per incident and action) with the audit lines that explain it. */
     insert: immediate(db, (n: NewAction, audit: AuditInput[]): { id: number; created: boolean } => {
-      const existing = db
-        .prepare<[number, string], { id: number }>('SELECT id FROM actions WHERE incident_id = ? AND key = ?')
-        .get(n.incidentId, n.key);
+      const existing = prepare<[number, string], { id: number }>(
+        'SELECT id FROM actions WHERE incident_id = ? AND key = ?',
+      ).get(n.incidentId, n.key);
       if (existing) return { id: existing.id, created: false };
       const at = ts();
-      const { lastInsertRowid } = db
-        .prepare(
-          `INSERT INTO actions (incident_id, key, type, namespace, workload, body, source, reason, confidence, mode,
+      const { lastInsertRowid } = prepare(
+        `INSERT INTO actions (incident_id, key, type, namespace, workload, body, source, reason, confidence, mode,
              state, state_reason, decided_by, decided_at, created_at, updated_at)
            VALUES (@incidentId, @key, @type, @namespace, @workload, @body, @source, @reason, @confidence, @mode,
              @state, @stateReason, @decidedBy, @decidedAt, @at, @at)`,
-        )
-        .run({
-          incidentId: n.incidentId,
-          key: n.key,
-          type: n.proposal.action.type,
-          namespace: n.proposal.action.namespace,
-          workload: n.workload,
-          body: JSON.stringify(n.proposal.action),
-          source: n.proposal.source,
-          reason: n.proposal.reason,
-          confidence: n.proposal.confidence,
-          mode: n.mode,
-          state: n.state,
-          stateReason: n.stateReason,
-          decidedBy: n.decidedBy,
-          decidedAt: n.decidedBy ? at : null,
-          at,
-        });
+      ).run({
+        incidentId: n.incidentId,
+        key: n.key,
+        type: n.proposal.action.type,
+        namespace: n.proposal.action.namespace,
+        workload: n.workload,
+        body: JSON.stringify(n.proposal.action),
+        source: n.proposal.source,
+        reason: n.proposal.reason,
+        confidence: n.proposal.confidence,
+        mode: n.mode,
+        state: n.state,
+        stateReason: n.stateReason,
+        decidedBy: n.decidedBy,
+        decidedAt: n.decidedBy ? at : null,
+        at,
+      });
       const id = Number(lastInsertRowid);
       for (const a of audit) auditOne({ ...a, actionId: id, incidentId: n.incidentId });
       return { id, created: true };
@@ -189,7 +188,7 @@ export function createActionStore(db: Db, now: () => Date = () => new Date()) {
         const row = getRow.get(id);
         if (!row || !from.includes(row.state)) return false;
         const at = ts();
-        db.prepare(
+        prepare(
           `UPDATE actions SET state = @to, updated_at = @at,
              state_reason = CASE WHEN @setReason THEN @reason ELSE state_reason END,
              decided_by = COALESCE(@decidedBy, decided_by),
@@ -216,59 +215,52 @@ export function createActionStore(db: Db, now: () => Date = () => new Date()) {
     /** Facts about the target as it was when the action was proposed (uid, generation, revision…). */
     setSnapshot: (id: number, snapshot: unknown) =>
       write(() =>
-        db
-          .prepare('UPDATE actions SET snapshot = ? WHERE id = ? AND snapshot IS NULL')
-          .run(JSON.stringify(snapshot), id),
+        prepare('UPDATE actions SET snapshot = ? WHERE id = ? AND snapshot IS NULL').run(
+          JSON.stringify(snapshot),
+          id,
+        ),
       ),
 
     audit: (a: AuditInput) => write(() => auditOne(a)),
 
     forIncident: (incidentId: number): ActionRecord[] =>
-      db
-        .prepare<[number], ActionRow>('SELECT * FROM actions WHERE incident_id = ? ORDER BY id')
+      prepare<[number], ActionRow>('SELECT * FROM actions WHERE incident_id = ? ORDER BY id')
         .all(incidentId)
         .map(toActionRecord),
 
     /** Waiting for the executor: approved ones, oldest first. */
     approved: (limit = 8): ActionRow[] =>
-      db
-        .prepare<[number], ActionRow>(`SELECT * FROM actions WHERE state = 'approved' ORDER BY id LIMIT ?`)
-        .all(limit),
+      prepare<[number], ActionRow>(`SELECT * FROM actions WHERE state = 'approved' ORDER BY id LIMIT ?`).all(
+        limit,
+      ),
 
     /** Pending or approved actions whose target was not looked at yet. */
     unobserved: (limit = 8): ActionRow[] =>
-      db
-        .prepare<[number], ActionRow>(
-          `SELECT * FROM actions WHERE state IN ('pending', 'approved') AND snapshot IS NULL ORDER BY id LIMIT ?`,
-        )
-        .all(limit),
+      prepare<[number], ActionRow>(
+        `SELECT * FROM actions WHERE state IN ('pending', 'approved') AND snapshot IS NULL ORDER BY id LIMIT ?`,
+      ).all(limit),
 
     /** Actions on a workload that reached the real API call since `since` (the hourly limit). */
     executedSince: (workload: string, since: string, exceptId: number): number =>
-      db
-        .prepare<[string, string, number], { n: number }>(
-          'SELECT COUNT(*) AS n FROM actions WHERE workload = ? AND executed_at >= ? AND id != ?',
-        )
-        .get(workload, since, exceptId)!.n,
+      prepare<[string, string, number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM actions WHERE workload = ? AND executed_at >= ? AND id != ?',
+      ).get(workload, since, exceptId)!.n,
 
     /** Another action on the same workload being carried out right now. */
     inFlight: (workload: string, exceptId: number): ActionRow | null =>
-      db
-        .prepare<[string, number], ActionRow>(
-          `SELECT * FROM actions WHERE workload = ? AND state = 'running' AND id != ? LIMIT 1`,
-        )
-        .get(workload, exceptId) ?? null,
+      prepare<[string, number], ActionRow>(
+        `SELECT * FROM actions WHERE workload = ? AND state = 'running' AND id != ? LIMIT 1`,
+      ).get(workload, exceptId) ?? null,
 
     /** Actions left 'running' by a crash: never redone (a mutation is at most once), marked failed. */
     interrupted: (): ActionRow[] =>
-      db.prepare<[], ActionRow>(`SELECT * FROM actions WHERE state = 'running' ORDER BY id`).all(),
+      prepare<[], ActionRow>(`SELECT * FROM actions WHERE state = 'running' ORDER BY id`).all(),
 
     /** Pending proposals of an incident (for a notification's Approve button). */
     pendingFor: (incidentId: number): ActionRecord[] =>
-      db
-        .prepare<[number], ActionRow>(
-          `SELECT * FROM actions WHERE incident_id = ? AND state = 'pending' ORDER BY id`,
-        )
+      prepare<[number], ActionRow>(
+        `SELECT * FROM actions WHERE incident_id = ? AND state = 'pending' ORDER BY id`,
+      )
         .all(incidentId)
         .map(toActionRecord),
 
@@ -277,10 +269,9 @@ export function createActionStore(db: Db, now: () => Date = () => new Date()) {
       const where: string[] = [];
       if (f.incidentId !== undefined) where.push('incident_id = @incidentId');
       if (f.before !== undefined) where.push('id < @before');
-      return db
-        .prepare<Record<string, unknown>, AuditRow>(
-          `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`,
-        )
+      return prepare<Record<string, unknown>, AuditRow>(
+        `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`,
+      )
         .all({ incidentId: f.incidentId, before: f.before, limit: f.limit })
         .map(toAudit);
     },
@@ -288,21 +279,17 @@ export function createActionStore(db: Db, now: () => Date = () => new Date()) {
     /** Remembers a policy text that came into force (the audit names it by hash). */
     rememberPolicy: (hash: string, body: string) =>
       write(() =>
-        db
-          .prepare(
-            `INSERT INTO action_policies (hash, body, loaded_at) VALUES (?, ?, ?)
+        prepare(
+          `INSERT INTO action_policies (hash, body, loaded_at) VALUES (?, ?, ?)
              ON CONFLICT (hash) DO UPDATE SET loaded_at = excluded.loaded_at`,
-          )
-          .run(hash, body, ts()),
+        ).run(hash, body, ts()),
       ),
 
     /** The policy text most recently in force (what stays in force when the file turns bad). */
     lastPolicy: (): { hash: string; body: string } | null =>
-      db
-        .prepare<[], { hash: string; body: string }>(
-          'SELECT hash, body FROM action_policies ORDER BY loaded_at DESC, rowid DESC LIMIT 1',
-        )
-        .get() ?? null,
+      prepare<[], { hash: string; body: string }>(
+        'SELECT hash, body FROM action_policies ORDER BY loaded_at DESC, rowid DESC LIMIT 1',
+      ).get() ?? null,
   };
 }
 

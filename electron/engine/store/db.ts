@@ -93,6 +93,22 @@ export function immediate<A extends unknown[], R>(db: Db, fn: (...args: A) => R)
   return (...args: A) => write(() => tx.immediate(...args));
 }
 
+/**
+ * Prepares each distinct SQL text once per connection. For store methods called per incident or per
+ * poll: preparing costs more than running a small query.
+ */
+export function statementCache(db: Db) {
+  const cache = new Map<string, Database.Statement>();
+  return <P extends unknown[] | object = unknown[], R = unknown>(sql: string): Database.Statement<P, R> => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt as unknown as Database.Statement<P, R>;
+  };
+}
+
 /** Runs `fn` (a transaction) with an fsync at commit. Safe: each connection is used by one thread. */
 export function durable<T>(db: Db, fn: () => T): T {
   db.pragma('synchronous = FULL');
