@@ -128,7 +128,7 @@ async function main() {
 
     console.log(`machine: ${machine()}`);
     console.log(
-      `payloads of ${PER_PAYLOAD} alerts, sent while the engine collects (4 at a time) and the LLM streams; queue at the end: ${status.queue.waiting} waiting, ${status.queue.collecting} collecting, ${status.queue.diagnosing} waiting for the LLM (${await fakes.ollamaRequests()} Ollama request so far, still streaming)`,
+      `payloads of ${PER_PAYLOAD} alerts, sent while the engine collects (4 at a time) and the LLM streams; queue at the end: ${status.queue.waiting} waiting, ${status.queue.collecting} collecting, ${status.queue.diagnosing} waiting for the LLM (${await fakes.ollamaRequests()} Ollama request so far${status.queue.diagnosing ? ', still streaming' : ''})`,
     );
     console.log(line(`one at a time (${SEQUENTIAL} payloads)`, seq));
     console.log(line(`paced at 2,000 alerts/s (${PACED} payloads, one every ${PACED_EVERY_MS} ms)`, pace));
