@@ -134,6 +134,8 @@ export class Pipeline {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      // Stopped meanwhile: the store may be closed already.
+      if (this.stopped) return;
       try {
         this.pump();
       } catch (err) {

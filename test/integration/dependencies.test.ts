@@ -158,6 +158,33 @@ describe('dependencies failing, then coming back', () => {
     }
   });
 
+  it('a pass scheduled just before a stop does not touch the closed store', async () => {
+    const dataDir = tempDir();
+    const config = resolveConfig({ dataDir, port: 0, token: TEST_TOKEN, llm: false, kubeconfig });
+    const db = openDatabase(path.join(dataDir, 'oncall-scout.db'));
+    const queue = createQueue(db);
+    let passes = 0;
+    const pipeline = new Pipeline({
+      ...pipelineSettings(config),
+      queue: {
+        ...queue,
+        pendingCollection: (...a: Parameters<typeof queue.pendingCollection>) => {
+          passes++;
+          return queue.pendingCollection(...a);
+        },
+      },
+      queries: createQueries(db),
+      bus: new EventBus(),
+      kube: createKubeProvider({ kubeconfig }),
+    });
+    pipeline.start(); // schedules its first pass
+    await pipeline.stop();
+    db.close();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(passes).toBe(0);
+  });
+
   it('the disk full while analysing: the incident waits in the queue, the status says why, and it finishes once there is room', async () => {
     const dataDir = tempDir();
     const config = resolveConfig({ dataDir, port: 0, token: TEST_TOKEN, llm: false, kubeconfig });
