@@ -50,6 +50,29 @@ const report = (source: 'rules' | 'llm'): Report => ({
   createdAt: '2026-11-26T03:00:02.000Z',
 });
 
+/**
+ * A database an older build left at schema `version`: two incidents (a critical and a warning pod), both
+ * indexed for search, the first diagnosed by the rules.
+ */
+function olderDatabase(version: number, pods: [string, string]) {
+  const file = path.join(tempDir(), 'db.sqlite');
+  const old = new Database(file);
+  old.pragma('journal_mode = WAL');
+  old.pragma('foreign_keys = ON');
+  for (const sql of MIGRATIONS.slice(0, version)) old.exec(sql);
+  old.pragma(`user_version = ${version}`);
+  const [a, b] = createIngest(old, { source: 'webhook', clusterLabel: 'cluster' })([
+    alert(pods[0], 'critical'),
+    alert(pods[1], 'warning'),
+  ]).created;
+  const queue = createQueue(old);
+  queue.indexNew();
+  queue.startCollecting(a!);
+  queue.finishRules(a!, ctx, report('rules'), false, { collectMs: 5, rulesMs: 1 });
+  old.close();
+  return { file, a: a!, b: b! };
+}
+
 function setup() {
   const file = path.join(tempDir(), 'db.sqlite');
   const db = openDatabase(file);
@@ -73,21 +96,8 @@ describe('store', () => {
   });
 
   it('upgrades a database of the previous schema in place: every incident, its alerts and report kept, the identity indexed start first', () => {
-    const file = path.join(tempDir(), 'db.sqlite');
-    const old = new Database(file);
-    old.pragma('journal_mode = WAL');
-    old.pragma('foreign_keys = ON');
     // Schema 4, the last before the identity was indexed start first (migration 5).
-    for (const sql of MIGRATIONS.slice(0, 4)) old.exec(sql);
-    old.pragma('user_version = 4');
-    const [a, b] = createIngest(old, { source: 'webhook', clusterLabel: 'cluster' })([
-      alert('a', 'critical'),
-      alert('b', 'warning'),
-    ]).created;
-    const oldQueue = createQueue(old);
-    oldQueue.startCollecting(a!);
-    oldQueue.finishRules(a!, ctx, report('rules'), false, { collectMs: 5, rulesMs: 1 });
-    old.close();
+    const { file, a, b } = olderDatabase(4, ['a', 'b']);
 
     const { db, ingest, queries } = (() => {
       const db = openDatabase(file);
@@ -99,8 +109,8 @@ describe('store', () => {
     })();
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(queries.detail(a!)).toMatchObject({ state: 'ready', category: 'OOMKilled', context: ctx });
-    expect(queries.summary(b!)).toMatchObject({ state: 'received', severity: 'warning' });
+    expect(queries.detail(a)).toMatchObject({ state: 'ready', category: 'OOMKilled', context: ctx });
+    expect(queries.summary(b)).toMatchObject({ state: 'received', severity: 'warning' });
     const unique = (db.pragma('index_list(incidents)') as { name: string; unique: number }[]).filter(
       (i) => i.unique,
     );
@@ -112,27 +122,14 @@ describe('store', () => {
       accepted: 1,
       duplicates: 1,
     });
-    db.prepare('DELETE FROM incidents WHERE id = ?').run(a!);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM alerts WHERE incident_id = ?').get(a!)).toEqual({ n: 0 });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM reports WHERE incident_id = ?').get(a!)).toEqual({ n: 0 });
+    db.prepare('DELETE FROM incidents WHERE id = ?').run(a);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM alerts WHERE incident_id = ?').get(a)).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM reports WHERE incident_id = ?').get(a)).toEqual({ n: 0 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM alerts').get()).toEqual({ n: 2 });
   });
 
   it('keeps search working across the move to an index without a copy of the text (migration 7)', () => {
-    const file = path.join(tempDir(), 'db.sqlite');
-    const old = new Database(file);
-    old.pragma('journal_mode = WAL');
-    for (const sql of MIGRATIONS.slice(0, 6)) old.exec(sql);
-    old.pragma('user_version = 6');
-    const [a, b] = createIngest(old, { source: 'webhook', clusterLabel: 'cluster' })([
-      alert('api-1', 'critical'),
-      alert('api-2', 'warning'),
-    ]).created;
-    const oldQueue = createQueue(old);
-    oldQueue.indexNew();
-    oldQueue.startCollecting(a!);
-    oldQueue.finishRules(a!, ctx, report('rules'), false, { collectMs: 5, rulesMs: 1 });
-    old.close();
+    const { file, a, b } = olderDatabase(6, ['api-1', 'api-2']);
 
     const db = openDatabase(file);
     const queries = createQueries(db);
@@ -148,9 +145,9 @@ describe('store', () => {
     expect(db.prepare("SELECT v FROM incidents_fts_config WHERE k = 'automerge'").pluck().get()).toBe(0);
     // A new diagnosis replaces the old one's words; new incidents are indexed as before.
     const queue = createQueue(db);
-    queue.startCollecting(b!);
+    queue.startCollecting(b);
     queue.finishRules(
-      b!,
+      b,
       ctx,
       {
         ...report('rules'),
