@@ -249,7 +249,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_folded ON deliveries (folded_into) WHERE folded_into IS NOT NULL;
   `,
   // 7: the search index keeps only the index. Search reads nothing but rowids, and the incidents hold
-  //    the text: a second copy cost a third of the database and of the pipeline's writes. Rows can
+  //    the text: a second copy took over a third of the database and a sixth of the index's writes. Rows can
   //    still be deleted (a new diagnosis replaces the old one's terms). No automatic merging: the
   //    pipeline merges in short steps of its own (store/search-index.ts).
   `

@@ -34,6 +34,9 @@ export function createSearchIndex(db: Db) {
   );
   const totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
   let indexedUpTo = 0;
+  // Whether the index was written since merging last found nothing to do (so an idle pipeline's passes
+  // take no write lock). At start it may hold an earlier run's unmerged segments.
+  let unmerged = true;
 
   const addAll = immediate(db, (ids: number[]) => {
     for (const id of ids) if (!indexed.get(id)) insert.run('', id);
@@ -55,15 +58,20 @@ export function createSearchIndex(db: Db) {
       if (ids.length) {
         addAll(ids);
         indexedUpTo = ids.at(-1)!;
+        unmerged = true;
       }
       let steps = 0;
-      while (steps < MERGE_STEPS && merge()) steps++;
+      while (unmerged && steps < MERGE_STEPS) {
+        if (merge()) steps++;
+        else unmerged = false;
+      }
       return ids.length + steps;
     },
     /** (Re)indexes one incident with its current diagnosis text; call inside the report's transaction. */
     setDiagnosis(id: number, diagnosis: string): void {
       remove.run(id);
       insert.run(diagnosis, id);
+      unmerged = true;
     },
   };
 }
