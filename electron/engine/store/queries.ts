@@ -11,7 +11,7 @@ import { workloadOf } from '../../../shared/workload.ts';
 import { createActionStore } from './actions.ts';
 import { createAlertmanagerStore } from './alertmanager.ts';
 import { decodeContext } from './context-body.ts';
-import { type Db, write } from './db.ts';
+import { type Db, statementCache, write } from './db.ts';
 import { createDeliveries } from './deliveries.ts';
 import { type IncidentRow, toAlert, toSummary } from './rows.ts';
 
@@ -101,6 +101,8 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
   const deliveries = createDeliveries(db);
   const actions = createActionStore(db);
   const alertmanager = createAlertmanagerStore(db);
+  // The API's and the pipeline's reads run per request and per incident: each SQL text is prepared once.
+  const prepare = statementCache(db);
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
   db.function('workload_of', { deterministic: true }, (target: unknown) => workloadOf(String(target)));
 
@@ -114,8 +116,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       }
       const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY received_at DESC, id DESC LIMIT @limit`;
-      return db
-        .prepare<Record<string, unknown>, IncidentRow>(sql)
+      return prepare<Record<string, unknown>, IncidentRow>(sql)
         .all({ ...params, limit: f.limit })
         .map(toSummary);
     },
@@ -124,7 +125,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     count(f: IncidentFilter): number {
       const { where, params } = listWhere(f);
       const sql = `SELECT COUNT(*) AS n FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-      return db.prepare<Record<string, unknown>, { n: number }>(sql).get(params)!.n;
+      return prepare<Record<string, unknown>, { n: number }>(sql).get(params)!.n;
     },
 
     /**
@@ -133,9 +134,8 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
      */
     groups(f: IncidentFilter, limit: number): GroupsResult {
       const { where, params } = listWhere(f);
-      const rows = db
-        .prepare<Record<string, unknown>, GroupRow>(
-          `WITH g AS (
+      const rows = prepare<Record<string, unknown>, GroupRow>(
+        `WITH g AS (
              SELECT alertname, namespace, cluster, workload_of(target) AS workload, COUNT(*) AS count,
                SUM(resolved_at IS NULL) AS firing,
                SUM(resolved_at IS NULL AND acked_at IS NULL) AS unacknowledged,
@@ -150,8 +150,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
            SELECT g.*, i.category, i.confidence, i.summary, COUNT(*) OVER () AS total
            FROM g LEFT JOIN incidents i ON i.id = g.analysed
            ORDER BY g.firing > 0 DESC, g.priority, g.received_at DESC, g.newest DESC LIMIT @limit`,
-        )
-        .all({ ...params, limit });
+      ).all({ ...params, limit });
       return {
         total: rows[0]?.total ?? 0,
         groups: rows.map((r) => ({
@@ -176,10 +175,9 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     /** The values the list can be filtered by. */
     facets(): { namespaces: string[]; clusters: string[] } {
       const distinct = (col: 'namespace' | 'cluster') =>
-        db
-          .prepare<[], { v: string }>(
-            `SELECT DISTINCT ${col} AS v FROM incidents WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT 1000`,
-          )
+        prepare<[], { v: string }>(
+          `SELECT DISTINCT ${col} AS v FROM incidents WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT 1000`,
+        )
           .all()
           .map((r) => r.v);
       return { namespaces: distinct('namespace'), clusters: distinct('cluster') };
@@ -187,14 +185,12 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
 
     /** Still-firing incidents: all, unacknowledged, and those being analysed (the tray's state). */
     firingCounts(): { firing: number; unacknowledged: number; analyzing: number } {
-      return db
-        .prepare<[], { firing: number; unacknowledged: number; analyzing: number }>(
-          `SELECT COUNT(*) AS firing,
+      return prepare<[], { firing: number; unacknowledged: number; analyzing: number }>(
+        `SELECT COUNT(*) AS firing,
                   COALESCE(SUM(acked_at IS NULL), 0) AS unacknowledged,
                   COALESCE(SUM(state IN ('received', 'collecting', 'diagnosing')), 0) AS analyzing
            FROM incidents WHERE resolved_at IS NULL AND state != 'cancelled'`,
-        )
-        .get()!;
+      ).get()!;
     },
 
     summary(id: number): IncidentSummary | null {
@@ -205,27 +201,27 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     detail(id: number): IncidentDetail | null {
       const row = get.get(id);
       if (!row) return null;
-      const ctx = db
-        .prepare<[number], { body: string | Buffer }>('SELECT body FROM contexts WHERE incident_id = ?')
-        .get(id);
-      const reports = db
-        .prepare<[number], { body: string }>('SELECT body FROM reports WHERE incident_id = ? ORDER BY id')
+      const ctx = prepare<[number], { body: string | Buffer }>(
+        'SELECT body FROM contexts WHERE incident_id = ?',
+      ).get(id);
+      const reports = prepare<[number], { body: string }>(
+        'SELECT body FROM reports WHERE incident_id = ? ORDER BY id',
+      )
         .all(id)
         .map((r) => JSON.parse(r.body) as Report);
-      const t = db
-        .prepare<[number], Record<string, number | null>>('SELECT * FROM timings WHERE incident_id = ?')
-        .get(id);
-      const feedback = db
-        .prepare<
-          [number],
-          {
-            verdict: FeedbackVerdict;
-            note: string | null;
-            category: Category | null;
-            by: string | null;
-            created_at: string;
-          }
-        >('SELECT verdict, note, category, by, created_at FROM feedback WHERE incident_id = ? ORDER BY id')
+      const t = prepare<[number], Record<string, number | null>>(
+        'SELECT * FROM timings WHERE incident_id = ?',
+      ).get(id);
+      const feedback = prepare<
+        [number],
+        {
+          verdict: FeedbackVerdict;
+          note: string | null;
+          category: Category | null;
+          by: string | null;
+          created_at: string;
+        }
+      >('SELECT verdict, note, category, by, created_at FROM feedback WHERE incident_id = ? ORDER BY id')
         .all(id)
         .map(
           (f): Feedback => ({
@@ -264,26 +260,24 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     similar(id: number, limit = 3): string[] {
       const row = get.get(id);
       if (!row) return [];
-      const rows = db
-        .prepare<
-          Record<string, unknown>,
-          IncidentRow & { verdict: string | null; note: string | null; fb_category: string | null }
-        >(
-          `SELECT i.*, f.verdict, f.note, f.category AS fb_category FROM incidents i
+      const rows = prepare<
+        Record<string, unknown>,
+        IncidentRow & { verdict: string | null; note: string | null; fb_category: string | null }
+      >(
+        `SELECT i.*, f.verdict, f.note, f.category AS fb_category FROM incidents i
            LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE incident_id = i.id)
            WHERE i.id != @id AND i.alertname = @alertname AND i.category IS NOT NULL
              AND (i.target = @target OR workload_of(i.target) = @workload)
              AND COALESCE(i.namespace, '') = COALESCE(@namespace, '')
            ORDER BY (f.verdict IS NOT NULL) DESC, i.received_at DESC LIMIT @limit`,
-        )
-        .all({
-          id,
-          alertname: row.alertname,
-          target: row.target,
-          workload: workloadOf(row.target),
-          namespace: row.namespace,
-          limit,
-        });
+      ).all({
+        id,
+        alertname: row.alertname,
+        target: row.target,
+        workload: workloadOf(row.target),
+        namespace: row.namespace,
+        limit,
+      });
       return rows.map((r) => {
         const verdict =
           r.verdict === 'right'
@@ -298,7 +292,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
     },
 
     ack(id: number, by: string | null): IncidentSummary | null {
-      const stmt = db.prepare(
+      const stmt = prepare(
         'UPDATE incidents SET acked_at = COALESCE(acked_at, ?), acked_by = COALESCE(acked_by, ?) WHERE id = ?',
       );
       // write(): the pipeline's connection may hold the write lock for a moment.
@@ -312,14 +306,14 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       by: string | null,
     ): number[] {
       const { where, params } = listWhere({ ...f, status: 'firing', acked: false });
-      const stmt = db.prepare<Record<string, unknown>, { id: number }>(
+      const stmt = prepare<Record<string, unknown>, { id: number }>(
         `UPDATE incidents SET acked_at = @at, acked_by = @by WHERE ${where.join(' AND ')} RETURNING id`,
       );
       return write(() => stmt.all({ ...params, at: now().toISOString(), by })).map((r) => r.id);
     },
 
     unack(id: number): IncidentSummary | null {
-      const stmt = db.prepare('UPDATE incidents SET acked_at = NULL, acked_by = NULL WHERE id = ?');
+      const stmt = prepare('UPDATE incidents SET acked_at = NULL, acked_by = NULL WHERE id = ?');
       write(() => stmt.run(id));
       return this.summary(id);
     },
@@ -328,7 +322,7 @@ export function createQueries(db: Db, now: () => Date = () => new Date()) {
       id: number,
       f: { verdict: FeedbackVerdict; note?: string; category?: Category; by?: string },
     ) {
-      const stmt = db.prepare(
+      const stmt = prepare(
         'INSERT INTO feedback (incident_id, verdict, note, category, by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       );
       write(() =>
