@@ -1,6 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { EventInfo, NodeInfo } from '../../../shared/context.ts';
 import { clean, eventInfo, iso } from './convert.ts';
+import { readPodList } from './pod-list.ts';
 import { addQuantity, formatQuantity } from './quantity.ts';
 import { withSignal } from './read.ts';
 import { POD_LIST_LIMIT, type Reader } from './reader.ts';
@@ -52,7 +53,7 @@ export async function readNode(r: Reader, name: string): Promise<NodeEvidence> {
   const [node, pods, events] = await Promise.all([
     r.get(`node ${name}`, (s) => r.kube.core.readNode({ name }, withSignal(s))),
     r.list(`pods on node ${name}`, POD_LIST_LIMIT, (s, limit) =>
-      r.kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, limit }, withSignal(s)),
+      readPodList(r.kube, { fieldSelector: `spec.nodeName=${name}`, limit }, s),
     ),
     r.get(`events of node ${name}`, (s) =>
       r.kube.core.listEventForAllNamespaces(

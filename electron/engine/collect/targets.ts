@@ -4,6 +4,7 @@ import { podOwner } from '../../../shared/workload.ts';
 import { eventInfo } from './convert.ts';
 import { investigatePods, pvcEvents, pvcInfo, siblingSummaries } from './investigate.ts';
 import { readNode } from './nodes.ts';
+import { readPodList } from './pod-list.ts';
 import { type LogLimits, readPod } from './pods.ts';
 import { withSignal } from './read.ts';
 import { POD_LIST_LIMIT, type Reader } from './reader.ts';
@@ -19,7 +20,7 @@ type Flow = (
 
 async function listPods(r: Reader, namespace: string, labelSelector: string | undefined, what: string) {
   const list = await r.list(what, POD_LIST_LIMIT, (s, limit) =>
-    r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
+    readPodList(r.kube, { namespace, labelSelector, limit }, s),
   );
   return list?.items ?? [];
 }

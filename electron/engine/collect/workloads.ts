@@ -1,6 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { EventInfo, WorkloadInfo } from '../../../shared/context.ts';
 import { clean, eventInfo, iso } from './convert.ts';
+import { readPodList } from './pod-list.ts';
 import { withSignal } from './read.ts';
 import { POD_LIST_LIMIT, type Reader } from './reader.ts';
 import { selectorString } from './selectors.ts';
@@ -192,7 +193,7 @@ function listPods(r: Reader, namespace: string, labelSelector: string | undefine
   return r.list(
     what,
     POD_LIST_LIMIT,
-    (s, limit) => r.kube.core.listNamespacedPod({ namespace, labelSelector, limit }, withSignal(s)),
+    (s, limit) => readPodList(r.kube, { namespace, labelSelector, limit }, s),
     listKey(what, labelSelector),
   );
 }
