@@ -61,7 +61,7 @@ export interface Sender {
   /** Starts a timing relay in front of `upstream`; resolves with the relay's URL. */
   proxy(upstream: string): Promise<string>;
   /** Once every post is answered: round-trip times, the engine's own share of each, failures. */
-  stats(): Promise<{ times: number[]; server: number[]; failed: number }>;
+  stats(): Promise<{ times: number[]; server: Shares; failed: number }>;
   stop(): void;
 }
 
@@ -105,10 +105,30 @@ export function asRemote(pid: number, priority = 19): void {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
-/** The engine's own share of an answer, from its `Server-Timing: intake;dur=…` header. */
-export function serverMs(res: http.IncomingMessage): number | undefined {
-  const timing = /dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
-  return timing ? Number(timing[1]) : undefined;
+/**
+ * The engine's own share of answers, from their `Server-Timing` headers: `intake` in all, and its parts
+ * `read` (the body's arrival and parse), `validate` and `store` (the commit, fsync included).
+ */
+export type Shares = Record<string, number[]>;
+
+/** Adds an answer's Server-Timing metrics to `shares`; returns its `intake` (the whole share). */
+export function addServerTiming(res: http.IncomingMessage, shares: Shares): number | undefined {
+  for (const [, name, dur] of String(res.headers['server-timing'] ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)) {
+    shares[name!] ??= [];
+    shares[name!]!.push(Number(dur));
+  }
+  return shares.intake?.at(-1);
+}
+
+/** p50 / p99 / max of each part of the engine's share, for a report line. */
+export function formatShares(shares: Shares): string {
+  return ['read', 'validate', 'store', 'lock']
+    .filter((k) => shares[k]?.length)
+    .map((k) => {
+      const v = shares[k]!;
+      return `${k} ${percentile(v, 50).toFixed(1)} / ${percentile(v, 99).toFixed(1)} / ${Math.max(...v).toFixed(1)}`;
+    })
+    .join(', ');
 }
 
 /**
@@ -116,7 +136,7 @@ export function serverMs(res: http.IncomingMessage): number | undefined {
  * machinery in between); resolves with the milliseconds until the whole 200 answer was read. With
  * `shares`, also collects the engine's own share from its Server-Timing header.
  */
-export function postWebhook(url: string, body: string, shares?: number[], retried = false): Promise<number> {
+export function postWebhook(url: string, body: string, shares?: Shares, retried = false): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -136,8 +156,7 @@ export function postWebhook(url: string, body: string, shares?: number[], retrie
         res.on('end', () => {
           if (res.statusCode !== 200) return reject(new Error(`webhook answered ${res.statusCode}`));
           const ms = performance.now() - t0;
-          const share = serverMs(res);
-          if (shares && share !== undefined) shares.push(share);
+          if (shares) addServerTiming(res, shares);
           resolve(ms);
         });
       },

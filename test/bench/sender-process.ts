@@ -6,17 +6,17 @@
  *   `post URL I`       posts payload I to URL's webhook (answers nothing; times it)
  *   `proxy UPSTREAM`   relays POSTs to UPSTREAM, timing each from the request's last byte to the answer's
  *                      → {"url":"http://127.0.0.1:PORT"}
- *   `stats`            once every post has been answered → {"times":[…],"server":[…],"failed":N}
- * `server` holds the engine's own share of each answer (its Server-Timing header).
+ *   `stats`            once every post has been answered → {"times":[…],"server":{…},"failed":N}
+ * `server` holds the engine's own share of each answer and its parts (its Server-Timing header).
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { postWebhook, serverMs } from './harness.ts';
+import { addServerTiming, postWebhook, type Shares } from './harness.ts';
 
 const times: number[] = [];
-const server: number[] = [];
+const server: Shares = {};
 let failed = 0;
 let bodies: string[] = [];
 const pending = new Set<Promise<void>>();
@@ -53,8 +53,7 @@ function relay(
       up.on('data', (c: Buffer) => chunks.push(c));
       up.on('end', () => {
         times.push(performance.now() - t0);
-        const share = serverMs(up);
-        if (share !== undefined) server.push(share);
+        addServerTiming(up, server);
         if (up.statusCode !== 200) failed++;
         res
           .writeHead(up.statusCode ?? 502, { 'content-type': 'application/json' })

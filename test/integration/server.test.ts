@@ -33,7 +33,17 @@ describe('webhook', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
       body: JSON.stringify(body),
     });
-    expect(timed.headers.get('server-timing')).toMatch(/^intake;dur=\d+\.\d{2}$/);
+    const timing = Object.fromEntries(
+      (timed.headers.get('server-timing') ?? '').split(', ').map((m) => {
+        const [name, dur] = m.split(';dur=');
+        return [name, Number(dur)];
+      }),
+    );
+    expect(Object.keys(timing)).toEqual(['intake', 'read', 'validate', 'store', 'lock']);
+    // Its parts add up to the whole (each rounded to 0.01 ms).
+    expect(Math.abs(timing.read! + timing.validate! + timing.store! - timing.intake!)).toBeLessThan(0.03);
+    expect(timing.store).toBeGreaterThan(0);
+    expect(timing.lock).toBeLessThanOrEqual(timing.store!);
     expect(count()).toBe(2);
   });
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../electron/engine/store/db.ts';
+import { lastLockWaitMs, openDatabase, write } from '../../electron/engine/store/db.ts';
 import { createIngest, RecentKeys } from '../../electron/engine/store/ingest.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { createQueries } from '../../electron/engine/store/queries.ts';
@@ -218,6 +219,33 @@ describe('store', () => {
     ]);
     expect(r).toMatchObject({ accepted: 2, duplicates: 1, resolved: [expect.any(Number)] });
     expect(r.created).toHaveLength(1);
+  });
+
+  it('a write that waited for the other connection’s lock says how long (the webhook reports it)', async () => {
+    const { file } = setup();
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE probe (x)');
+    const held = new Int32Array(new SharedArrayBuffer(4));
+    // Another thread holds the write lock for 60 ms, as the pipeline worker does while storing.
+    const other = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const db = new (require('better-sqlite3'))(workerData.file);
+       db.exec('BEGIN IMMEDIATE');
+       Atomics.store(workerData.held, 0, 1);
+       Atomics.notify(workerData.held, 0);
+       Atomics.wait(workerData.held, 0, 1, 60);
+       db.exec('COMMIT');
+       db.close();`,
+      { eval: true, workerData: { file, held } },
+    );
+    const exited = new Promise((r) => other.once('exit', r));
+    Atomics.wait(held, 0, 0, 5_000);
+    write(() => db.prepare('INSERT INTO probe VALUES (1)').run());
+    expect(lastLockWaitMs()).toBeGreaterThanOrEqual(40);
+    await exited;
+    write(() => db.prepare('INSERT INTO probe VALUES (2)').run());
+    expect(lastLockWaitMs()).toBeLessThan(5);
+    db.close();
   });
 
   it('remembers a bounded number of deliveries, forgetting the oldest first', () => {

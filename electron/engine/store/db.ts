@@ -73,14 +73,28 @@ export function giveWayTo(wait: () => void): void {
 export function write<T>(fn: () => T, timeoutMs = 10_000): T {
   beforeWrite?.();
   const until = Date.now() + timeoutMs;
+  const started = performance.now();
   for (;;) {
+    const attempt = performance.now();
     try {
-      return fn();
+      const result = fn();
+      lockWaitMs = attempt - started;
+      return result;
     } catch (err) {
       if (!isBusy(err) || Date.now() > until) throw err;
       Atomics.wait(pause, 0, 0, 0.2);
     }
   }
+}
+
+let lockWaitMs = 0;
+
+/**
+ * How long this thread's last successful write() waited for the other connection's write lock, in ms
+ * (the webhook's Server-Timing reports it for its commit).
+ */
+export function lastLockWaitMs(): number {
+  return lockWaitMs;
 }
 
 /**
