@@ -7,6 +7,7 @@ import { createKubeProvider, type KubeProvider } from './collect/kube.ts';
 import type { EngineConfig } from './config.ts';
 import { DiskState } from './disk-state.ts';
 import { EventBus } from './events.ts';
+import { GroupCommit } from './intake/group-commit.ts';
 import { createSources, type Sources } from './intake/sources.ts';
 import { type PipelineControl, startPipelineHost } from './pipeline-host.ts';
 import { fileSecretStore, type SecretStore } from './settings/secrets.ts';
@@ -47,6 +48,11 @@ export interface Engine {
    * pull source no longer lists but another one still does (not resolved).
    */
   ingest(alerts: Alert[], source: string, released?: AlertKey[]): IngestResult;
+  /**
+   * The webhook's commit: resolves once the alerts are on disk. Payloads arriving together share one
+   * transaction (intake/group-commit.ts).
+   */
+  ingestWebhook(alerts: Alert[]): Promise<IngestResult>;
   close(): Promise<void>;
 }
 
@@ -118,6 +124,42 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
   const api = createApi(deps);
   let switching: Promise<void> = Promise.resolve();
 
+  /** Runs a commit, keeping the disk state the status bar shows. */
+  const stored = <R>(commit: () => R): R => {
+    let r: R;
+    try {
+      r = commit();
+    } catch (err) {
+      if (isDiskFull(err)) disk.full();
+      throw err;
+    }
+    disk.ok();
+    return r;
+  };
+  /** What follows a commit: resolved alerts cancel their analysis, new ones start it, the live list hears. */
+  const settle = (result: IngestResult): IngestResult => {
+    if (result.resolved.length) engine.pipeline.cancel(result.resolved);
+    // The live list hears of them right after the caller has its answer: a storm's payload of a
+    // hundred alerts should not wait for a hundred summaries to be read and serialised.
+    const changed = [...result.created, ...result.resolved];
+    if (changed.length && bus.listening('incident')) {
+      setImmediate(() => {
+        if (!db.open) return; // closed meanwhile: nobody is listening any more
+        for (const id of changed) {
+          const s = queries.summary(id);
+          if (s) bus.emit('incident', s);
+        }
+      });
+    }
+    if (result.created.length) engine.pipeline.kick();
+    return result;
+  };
+  const webhookCommits = new GroupCommit<Alert[], IngestResult>(
+    (batches) => stored(() => ingestTx.many(batches)).map(settle),
+    (alerts) => settle(stored(() => ingestTx(alerts))),
+    isDiskFull,
+  );
+
   const engine: Engine = {
     config,
     token,
@@ -159,30 +201,10 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
         tx = createIngest(db, { source, clusterLabel: engine.config.clusterLabel });
         ingestBy.set(source, tx);
       }
-      let result: IngestResult;
-      try {
-        result = tx(alerts, released);
-      } catch (err) {
-        if (isDiskFull(err)) disk.full();
-        throw err;
-      }
-      disk.ok();
-      if (result.resolved.length) engine.pipeline.cancel(result.resolved);
-      // The live list hears of them right after the caller has its answer: a storm's payload of a
-      // hundred alerts should not wait for a hundred summaries to be read and serialised.
-      const changed = [...result.created, ...result.resolved];
-      if (changed.length && bus.listening('incident')) {
-        setImmediate(() => {
-          if (!db.open) return; // closed meanwhile: nobody is listening any more
-          for (const id of changed) {
-            const s = queries.summary(id);
-            if (s) bus.emit('incident', s);
-          }
-        });
-      }
-      if (result.created.length) engine.pipeline.kick();
-      return result;
+      const commit = tx;
+      return settle(stored(() => commit(alerts, released)));
     },
+    ingestWebhook: (alerts) => webhookCommits.submit(alerts),
     async close() {
       await switching;
       await sources.stop();

@@ -9,6 +9,7 @@ import { openEventStream } from './http/sse.ts';
 import { serveStatic } from './http/static.ts';
 import { parseWebhook } from './intake/webhook.ts';
 import { isDiskFull, lastLockWaitMs } from './store/db.ts';
+import type { IngestResult } from './store/ingest.ts';
 import { tokenMatches } from './token.ts';
 import { VERSION } from './version.ts';
 
@@ -19,6 +20,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** …and its whole request within this; default 30 s. */
   requestTimeoutMs?: number;
+  /** An idle kept-alive connection is closed after this; default 5½ minutes. */
+  keepAliveTimeoutMs?: number;
 }
 
 const WEBHOOK_PATHS = new Set(['/webhook/alertmanager', '/webhook/analyze']);
@@ -35,7 +38,10 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
       headersTimeout: opts.headersTimeoutMs ?? 10_000,
       requestTimeout: opts.requestTimeoutMs ?? 30_000,
       connectionsCheckingInterval: 1_000,
-      keepAliveTimeout: 5_000,
+      // Longer than Alertmanager's HTTP client keeps an idle connection (5 minutes): it then closes them
+      // itself, never at the moment it sends a notification on one we closed (a POST is not retried), and
+      // a burst of group notifications arrives on open connections, to be stored together.
+      keepAliveTimeout: opts.keepAliveTimeoutMs ?? 330_000,
     },
     (req, res) => {
       handle(req, res).catch((err) => {
@@ -79,11 +85,16 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
         const body = await readJson(req, engine.config.maxBodyBytes);
         const read = performance.now();
         let validated = read;
-        const r = engine.intakeGate.during(() => {
+        let r: IngestResult;
+        // The analysis's writes give way while a payload that has arrived is validated and stored.
+        engine.intakeGate.enter();
+        try {
           const alerts = parseWebhook(body);
           validated = performance.now();
-          return engine.ingest(alerts, 'webhook');
-        });
+          r = await engine.ingestWebhook(alerts);
+        } finally {
+          engine.intakeGate.leave();
+        }
         // The engine's own share of the latency, for benchmarks and browsers' network panels (the rest is
         // the network and the client): in all, then its parts — the body's arrival and JSON parse, the
         // payload's validation, and the commit (writing, fsync); `lock` is the part of the commit spent

@@ -64,3 +64,55 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
+
+/**
+ * Posts `bodies` to `url` all at once over kept-alive connections, the way Alertmanager flushes many
+ * groups together: a worker thread opens a connection per body, then writes every request while this
+ * thread (which runs the server under test) is held, so they are all waiting when the server next
+ * looks. Resolves with each answer, in order.
+ */
+export async function postTogether(
+  url: string,
+  bodies: unknown[],
+): Promise<Array<{ status: number; body: Record<string, unknown> }>> {
+  const { Worker } = await import('node:worker_threads');
+  const step = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const http = require('node:http');
+     const { workerData, parentPort } = require('node:worker_threads');
+     const { url, bodies, token, step } = workerData;
+     const agent = new http.Agent({ keepAlive: true, maxSockets: bodies.length });
+     const send = (method, path, text) => new Promise((resolve, reject) => {
+       const req = http.request(url + path, { method, agent, headers: text === undefined ? {} : {
+         'content-type': 'application/json', 'content-length': Buffer.byteLength(text),
+         authorization: 'Bearer ' + token } }, (res) => {
+         let data = '';
+         res.setEncoding('utf8');
+         res.on('data', (c) => (data += c));
+         res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(data) }));
+       });
+       req.on('error', reject);
+       req.end(text, () => {
+         if (text !== undefined && Atomics.add(step, 0, 1) === bodies.length) Atomics.notify(step, 0);
+       });
+     });
+     (async () => {
+       await Promise.all(bodies.map(() => send('GET', '/healthz')));
+       Atomics.store(step, 0, 1);
+       Atomics.notify(step, 0);
+       return Promise.all(bodies.map((b) => send('POST', '/webhook/alertmanager', JSON.stringify(b))));
+     })().then((a) => parentPort.postMessage(a), (e) => parentPort.postMessage({ error: String(e) }));`,
+    { eval: true, workerData: { url, bodies, token: TEST_TOKEN, step } },
+  );
+  const answers = new Promise<unknown>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  // The connections are opened (this thread serves them meanwhile), then held while the burst is written.
+  for (let i = 0; i < 500 && Atomics.load(step, 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  Atomics.wait(step, 0, 1, 5_000);
+  const out = (await answers) as Array<{ status: number; body: Record<string, unknown> }> | { error: string };
+  await worker.terminate();
+  if (!Array.isArray(out)) throw new Error(out.error);
+  return out;
+}

@@ -14,6 +14,7 @@ let engine: Engine;
 let url: string;
 let port: number;
 let close: () => Promise<void>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = () => (engine.db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n;
 
 beforeAll(async () => {
@@ -171,6 +172,36 @@ describe('hostile input: the server keeps serving and stores nothing bad', () =>
     const ms = await closed;
     clearInterval(dripper);
     expect(ms).toBeLessThan(4_000);
+  });
+
+  it('a kept-alive connection may idle (Alertmanager reuses it), but a slow request on it is still cut off', {
+    timeout: 15_000,
+  }, async () => {
+    const s = net.connect(port, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    let out = '';
+    s.on('data', (d) => (out += d));
+    s.on('error', () => {});
+    const closed = new Promise<void>((r) => s.on('close', () => r()));
+    const answered = async (n: number) => {
+      for (let i = 0; i < 100 && (out.match(/HTTP\/1\.1 200/g) ?? []).length < n; i++) await sleep(20);
+      return (out.match(/HTTP\/1\.1 200/g) ?? []).length;
+    };
+    const healthz = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+    s.write(healthz);
+    expect(await answered(1)).toBe(1);
+    // Idle for longer than the header timeout (1 s here) and Node's default keep-alive (5 s, closed
+    // at 6): the connection stays open and serves again.
+    await sleep(6_500);
+    s.write(healthz);
+    expect(await answered(2)).toBe(2);
+    // A next request whose headers never finish is cut off as on a fresh connection.
+    const t0 = Date.now();
+    s.write('POST /webhook/alertmanager HTTP/1.1\r\nHost: x\r\n');
+    const dripper = setInterval(() => s.write('X-Slow: 1\r\n'), 200);
+    await closed;
+    clearInterval(dripper);
+    expect(Date.now() - t0).toBeLessThan(4_000);
   });
 
   it('a slow body is cut off too', async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
-import { getJson, postJson, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
+import { getJson, postJson, postTogether, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
 import { amPayload, podAlert } from '../helpers/payload.ts';
 
 let engine: Engine;
@@ -102,6 +102,39 @@ describe('webhook', () => {
     expect(whileSending).toBe(0);
     expect(count()).toBe(1);
     expect(gateCount()).toBe(0);
+  });
+
+  it('payloads arriving together share one commit, each answered with its own counts', async () => {
+    // Alertmanager flushing many groups at once: each notification repeats one alert and adds its own.
+    const shared = podAlert('shared-0');
+    const bodies = Array.from({ length: 30 }, (_, i) => amPayload([shared, podAlert(`burst-${i}`)]));
+    const fsynced = vi.spyOn(engine.db, 'pragma');
+    const answers = await postTogether(srv.url, bodies);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    // Every alert is stored once: the shared one is accepted by exactly one notification.
+    const accepted = answers.map((a) => (a.body as { accepted: number }).accepted);
+    expect(accepted.reduce((x, y) => x + y)).toBe(31);
+    expect(accepted.filter((n) => n === 2)).toHaveLength(1);
+    expect(count()).toBe(31);
+    const commits = fsynced.mock.calls.filter(([p]) => p === 'synchronous = FULL').length;
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThanOrEqual(3);
+  });
+
+  it('a payload the store rejects fails alone when it arrived together with others', async () => {
+    engine.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON incidents WHEN NEW.alertname = 'Poison'
+      BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`);
+    const bodies = [
+      amPayload([podAlert('ok-1')]),
+      amPayload([podAlert('bad-1', 'default', 'Poison')]),
+      amPayload([podAlert('ok-2')]),
+    ];
+    const answers = await postTogether(srv.url, bodies);
+    expect(answers.map((a) => a.status)).toEqual([200, 500, 200]);
+    expect(answers[1]!.body).toMatchObject({
+      error: expect.stringMatching(/poisoned row.*Alertmanager will retry/),
+    });
+    expect(count()).toBe(2);
   });
 
   it('answers 413 from Content-Length without reading a huge body', async () => {

@@ -248,6 +248,26 @@ describe('store', () => {
     db.close();
   });
 
+  it('stores payloads that arrived together in one transaction, each with its own counts', () => {
+    const { db, ingest } = setup();
+    ingest([alert('a', 'critical')]);
+    const [first, second, third] = ingest.many([
+      [alert('a', 'critical'), alert('b', 'critical')],
+      // The same new alert in two notifications (two routes, say) is one incident.
+      [alert('b', 'critical'), alert('c', 'warning')],
+      [alert('a', 'critical', undefined, 'resolved')],
+    ]);
+    expect(first).toMatchObject({ accepted: 1, duplicates: 1, created: [expect.any(Number)] });
+    expect(second).toMatchObject({ accepted: 1, duplicates: 1, created: [expect.any(Number)] });
+    expect(third).toMatchObject({ accepted: 1, duplicates: 0, created: [], resolved: [expect.any(Number)] });
+    expect(db.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 3 });
+    // Remembered once committed: the same payloads again take no write.
+    expect(ingest.many([[alert('b', 'critical')], [alert('c', 'warning')]])).toEqual([
+      { accepted: 0, duplicates: 1, created: [], resolved: [] },
+      { accepted: 0, duplicates: 1, created: [], resolved: [] },
+    ]);
+  });
+
   it('remembers a bounded number of deliveries, forgetting the oldest first', () => {
     const keys = new RecentKeys(3);
     for (const k of ['a', 'b', 'c', 'a', 'd']) keys.add(k);

@@ -63,88 +63,114 @@ export function createIngest(db: Db, opts: IngestOptions) {
   );
   const unlisted = db.prepare('DELETE FROM source_alerts WHERE source = ? AND incident_id = ?');
 
+  /** Stores one alert inside the caller's transaction, counting it into `result`. */
+  const storeAlert = (alert: Alert, receivedAt: string, result: IngestResult): void => {
+    const existing = findIncident.get(alert.fingerprint, alert.startsAt);
+    const resolvedAt = alert.status === 'resolved' ? (alert.endsAt ?? receivedAt) : null;
+    let incidentId = existing?.id;
+    if (incidentId === undefined) {
+      const target = targetFromLabels(alert.labels, opts.clusterLabel);
+      const severity = normalizeSeverity(alert.labels.severity);
+      // Not indexed for search here: the pipeline thread does that (store/search-index.ts).
+      // Positional parameters: binding named ones from a large object costs more than the insert itself.
+      incidentId = Number(
+        insertIncident.run(
+          alert.fingerprint,
+          alert.startsAt,
+          alert.labels.alertname ?? 'unknown',
+          severity,
+          severityRank(severity),
+          alert.labels.namespace ?? null,
+          target.cluster ?? null,
+          describeTarget(target),
+          JSON.stringify(alert.labels),
+          JSON.stringify(alert.annotations),
+          alert.generatorURL,
+          alert.externalURL,
+          alert.receiver,
+          alert.groupKey,
+          // An alert first seen already resolved is history, not work.
+          resolvedAt ? 'cancelled' : 'received',
+          receivedAt,
+          receivedAt,
+          resolvedAt,
+          alert.endsAt,
+        ).lastInsertRowid,
+      );
+      if (!resolvedAt) result.created.push(incidentId);
+    }
+    if (pulled) {
+      if (resolvedAt) unlisted.run(opts.source, incidentId);
+      else listed.run(opts.source, incidentId, receivedAt);
+    }
+    const inserted = insertAlert.run(incidentId, alert.status, alert.endsAt, opts.source, receivedAt);
+    if (inserted.changes === 0) {
+      result.duplicates++;
+      return;
+    }
+    result.accepted++;
+    if (existing && resolvedAt && !existing.resolved_at) {
+      resolveIncident.run({ id: incidentId, resolvedAt, endsAt: alert.endsAt, now: receivedAt });
+      finishDiagnosing.run(incidentId);
+      deliveries.onResolved(incidentId, receivedAt);
+      result.resolved.push(incidentId);
+    }
+  };
+
+  const empty = (): IngestResult => ({ accepted: 0, duplicates: 0, created: [], resolved: [] });
   const tx = db.transaction((alerts: Alert[], released: AlertKey[]): IngestResult => {
-    const result: IngestResult = { accepted: 0, duplicates: 0, created: [], resolved: [] };
+    const result = empty();
     const receivedAt = now().toISOString();
     for (const key of released) {
       const existing = findIncident.get(key.fingerprint, key.startsAt);
       if (existing) unlisted.run(opts.source, existing.id);
     }
-    for (const alert of alerts) {
-      const existing = findIncident.get(alert.fingerprint, alert.startsAt);
-      const resolvedAt = alert.status === 'resolved' ? (alert.endsAt ?? receivedAt) : null;
-      let incidentId = existing?.id;
-      if (incidentId === undefined) {
-        const target = targetFromLabels(alert.labels, opts.clusterLabel);
-        const severity = normalizeSeverity(alert.labels.severity);
-        // Not indexed for search here: the pipeline thread does that (store/search-index.ts).
-        // Positional parameters: binding named ones from a large object costs more than the insert itself.
-        incidentId = Number(
-          insertIncident.run(
-            alert.fingerprint,
-            alert.startsAt,
-            alert.labels.alertname ?? 'unknown',
-            severity,
-            severityRank(severity),
-            alert.labels.namespace ?? null,
-            target.cluster ?? null,
-            describeTarget(target),
-            JSON.stringify(alert.labels),
-            JSON.stringify(alert.annotations),
-            alert.generatorURL,
-            alert.externalURL,
-            alert.receiver,
-            alert.groupKey,
-            // An alert first seen already resolved is history, not work.
-            resolvedAt ? 'cancelled' : 'received',
-            receivedAt,
-            receivedAt,
-            resolvedAt,
-            alert.endsAt,
-          ).lastInsertRowid,
-        );
-        if (!resolvedAt) result.created.push(incidentId);
-      }
-      if (pulled) {
-        if (resolvedAt) unlisted.run(opts.source, incidentId);
-        else listed.run(opts.source, incidentId, receivedAt);
-      }
-      const inserted = insertAlert.run(incidentId, alert.status, alert.endsAt, opts.source, receivedAt);
-      if (inserted.changes === 0) {
-        result.duplicates++;
-        continue;
-      }
-      result.accepted++;
-      if (existing && resolvedAt && !existing.resolved_at) {
-        resolveIncident.run({ id: incidentId, resolvedAt, endsAt: alert.endsAt, now: receivedAt });
-        finishDiagnosing.run(incidentId);
-        deliveries.onResolved(incidentId, receivedAt);
-        result.resolved.push(incidentId);
-      }
-    }
+    for (const alert of alerts) storeAlert(alert, receivedAt, result);
     return result;
+  });
+  /** Several payloads in one transaction, each with its own counts (an alert in two is stored once). */
+  const txMany = db.transaction((batches: Alert[][]): IngestResult[] => {
+    const receivedAt = now().toISOString();
+    return batches.map((alerts) => {
+      const result = empty();
+      for (const alert of alerts) storeAlert(alert, receivedAt, result);
+      return result;
+    });
   });
   // IMMEDIATE: the pipeline thread writes through its own connection; taking the write lock up front
   // avoids the snapshot upgrade that SQLite refuses (SQLITE_BUSY) instead of waiting for.
   const commit = (alerts: Alert[], released: AlertKey[] = []): IngestResult =>
     durable(db, () => write(() => tx.immediate(alerts, released)));
   // Pulled alerts keep per-source bookkeeping on every delivery, so only pushed ones take the shortcut.
-  if (pulled) return commit;
+  if (pulled) return Object.assign(commit, { many: (batches: Alert[][]) => batches.map((b) => commit(b)) });
 
   // Alertmanager re-sends a whole group whenever it changes: most alerts of a notification were stored
   // by an earlier one. Their deliveries are remembered once committed, so they are counted without
   // reading the database, and a notification with nothing new takes no write lock and no fsync.
   const stored = new RecentKeys(RECENT_DELIVERIES);
   const deliveryKey = (a: Alert) => `${a.fingerprint}\u0000${a.startsAt}\u0000${a.status}`;
-  return (alerts: Alert[], released: AlertKey[] = []): IngestResult => {
+  const one = (alerts: Alert[], released: AlertKey[] = []): IngestResult => {
     const fresh = alerts.filter((a) => !stored.has(deliveryKey(a)));
     const known = alerts.length - fresh.length;
-    if (!fresh.length && !released.length)
-      return { accepted: 0, duplicates: known, created: [], resolved: [] };
+    if (!fresh.length && !released.length) return { ...empty(), duplicates: known };
     const result = commit(fresh, released);
     for (const a of fresh) stored.add(deliveryKey(a));
     return { ...result, duplicates: result.duplicates + known };
   };
+  /**
+   * Payloads that arrived together, committed in one transaction with one fsync (group commit): when
+   * Alertmanager flushes a hundred groups at once, each would otherwise pay for its own.
+   */
+  const many = (batches: Alert[][]): IngestResult[] => {
+    const fresh = batches.map((alerts) => alerts.filter((a) => !stored.has(deliveryKey(a))));
+    const known = batches.map((alerts, i) => alerts.length - fresh[i]!.length);
+    const results = fresh.some((f) => f.length)
+      ? durable(db, () => write(() => txMany.immediate(fresh)))
+      : fresh.map(empty);
+    for (const f of fresh) for (const a of f) stored.add(deliveryKey(a));
+    return results.map((r, i) => ({ ...r, duplicates: r.duplicates + known[i]! }));
+  };
+  return Object.assign(one, { many });
 }
 
 /** Deliveries remembered: a storm's worth (10,000 alerts, firing and resolved), about 2 MB. */
