@@ -190,6 +190,19 @@ export function processMemory(pid: number): { rssMb: number; peakMb: number; fds
   };
 }
 
+/**
+ * A thread's time on a core and time spent runnable but waiting for one, in ms, from Linux's scheduler
+ * statistics (`/proc/PID/task/TID/schedstat`); the main thread's TID is the PID. Undefined elsewhere.
+ */
+export function schedStat(pid: number, tid = pid): { runMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
 export function percentile(xs: number[], p: number): number {
   const v = [...xs].sort((a, b) => a - b);
   return v.length ? v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)]! : Number.NaN;

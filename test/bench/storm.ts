@@ -39,6 +39,7 @@ import {
   postWebhook,
   processMemory,
   type Shares,
+  schedStat,
   sleep,
   startFakes,
   startSender,
@@ -157,6 +158,8 @@ interface StormResult {
   notifications: number;
   frames: number[];
   probes: number[];
+  /** The engine's main thread over the storm: time on a core, and time runnable but waiting for one. */
+  mainThread?: { runMs: number; waitMs: number };
 }
 
 /**
@@ -171,6 +174,7 @@ async function storm(
 ): Promise<StormResult> {
   const notes = watchNotifications(app.url);
   const list = await openList(page, app.url);
+  const sched0 = schedStat(app.proc.pid!);
   const probes: number[] = [];
   const probing: Promise<number>[] = [];
   const t0 = Date.now();
@@ -188,6 +192,7 @@ async function storm(
       );
   }
   await Promise.all(sends);
+  const sched1 = schedStat(app.proc.pid!);
   probes.push(...(await Promise.all(probing)));
   const frames = await list.stop();
   let stored = 0;
@@ -208,6 +213,10 @@ async function storm(
     notifications: notes.shown(),
     frames,
     probes,
+    mainThread:
+      sched0 && sched1
+        ? { runMs: sched1.runMs - sched0.runMs, waitMs: sched1.waitMs - sched0.waitMs }
+        : undefined,
   };
 }
 
@@ -230,6 +239,10 @@ function report(name: string, r: StormResult): void {
     `  the engine's share:       p50 ${ms(pct(r.server.intake!, 50))}, p99 ${ms(pct(r.server.intake!, 99))}, max ${ms(Math.max(...r.server.intake!))} (Server-Timing)`,
   );
   console.log(`    its parts p50/p99/max:  ${formatShares(r.server)} ms`);
+  if (r.mainThread)
+    console.log(
+      `  engine main thread:       ${(r.mainThread.runMs / 1000).toFixed(2)} s on a core, ${(r.mainThread.waitMs / 1000).toFixed(2)} s runnable but waiting for one (over the storm; Linux schedstat)`,
+    );
   console.log(`  engine peak RSS:          ${r.peakMb.toFixed(0)} MB (target ≤ 250 MB)`);
   console.log(
     `  desktop notifications:    ${r.notifications} for ${r.stored.toLocaleString()} incidents (one per 5 s at most)`,
