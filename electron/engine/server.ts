@@ -97,8 +97,8 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
         }
         // The engine's own share of the latency, for benchmarks and browsers' network panels (the rest is
         // the network and the client): in all, then its parts — the body's arrival and JSON parse, the
-        // payload's validation, and the commit (writing, fsync); `lock` is the part of the commit spent
-        // waiting for the analysis worker's write lock.
+        // payload's validation, and the commit (writing, fsync, and the payloads stored together with this
+        // one); `lock` is the part of the commit spent waiting for the analysis worker's write lock.
         const done = performance.now();
         const timing = [
           `intake;dur=${(done - started).toFixed(2)}`,
