@@ -28,32 +28,25 @@ export class GroupCommit<I, O> {
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 1) {
-      const [only] = batch as [(typeof batch)[number]];
+    if (batch.length > 1) {
       try {
-        only.resolve(this.commitOne(only.item));
-      } catch (err) {
-        only.reject(err);
-      }
-      return;
-    }
-    let results: O[];
-    try {
-      results = this.commitMany(batch.map((p) => p.item));
-    } catch (err) {
-      if (this.failsAll(err)) {
-        for (const p of batch) p.reject(err);
+        const results = this.commitMany(batch.map((p) => p.item));
+        for (const [i, p] of batch.entries()) p.resolve(results[i]!);
         return;
-      }
-      for (const p of batch) {
-        try {
-          p.resolve(this.commitOne(p.item));
-        } catch (e) {
-          p.reject(e);
+      } catch (err) {
+        if (this.failsAll(err)) {
+          for (const p of batch) p.reject(err);
+          return;
         }
       }
-      return;
     }
-    for (const [i, p] of batch.entries()) p.resolve(results[i]!);
+    // A lone payload, or a shared commit that failed: one by one, each with its own outcome.
+    for (const p of batch) {
+      try {
+        p.resolve(this.commitOne(p.item));
+      } catch (err) {
+        p.reject(err);
+      }
+    }
   }
 }

@@ -118,19 +118,13 @@ export function createIngest(db: Db, opts: IngestOptions) {
   };
 
   const empty = (): IngestResult => ({ accepted: 0, duplicates: 0, created: [], resolved: [] });
-  const tx = db.transaction((alerts: Alert[], released: AlertKey[]): IngestResult => {
-    const result = empty();
+  /** Payloads in one transaction, each with its own counts (an alert in two of them is stored once). */
+  const tx = db.transaction((batches: Alert[][], released: AlertKey[]): IngestResult[] => {
     const receivedAt = now().toISOString();
     for (const key of released) {
       const existing = findIncident.get(key.fingerprint, key.startsAt);
       if (existing) unlisted.run(opts.source, existing.id);
     }
-    for (const alert of alerts) storeAlert(alert, receivedAt, result);
-    return result;
-  });
-  /** Several payloads in one transaction, each with its own counts (an alert in two is stored once). */
-  const txMany = db.transaction((batches: Alert[][]): IngestResult[] => {
-    const receivedAt = now().toISOString();
     return batches.map((alerts) => {
       const result = empty();
       for (const alert of alerts) storeAlert(alert, receivedAt, result);
@@ -139,38 +133,37 @@ export function createIngest(db: Db, opts: IngestOptions) {
   });
   // IMMEDIATE: the pipeline thread writes through its own connection; taking the write lock up front
   // avoids the snapshot upgrade that SQLite refuses (SQLITE_BUSY) instead of waiting for.
-  const commit = (alerts: Alert[], released: AlertKey[] = []): IngestResult =>
-    durable(db, () => write(() => tx.immediate(alerts, released)));
+  const commit = (batches: Alert[][], released: AlertKey[] = []): IngestResult[] =>
+    durable(db, () => write(() => tx.immediate(batches, released)));
   // Pulled alerts keep per-source bookkeeping on every delivery, so only pushed ones take the shortcut.
-  if (pulled) return Object.assign(commit, { many: (batches: Alert[][]) => batches.map((b) => commit(b)) });
+  if (pulled) {
+    return Object.assign((alerts: Alert[], released: AlertKey[] = []) => commit([alerts], released)[0]!, {
+      many: (batches: Alert[][]) => commit(batches),
+    });
+  }
 
   // Alertmanager re-sends a whole group whenever it changes: most alerts of a notification were stored
   // by an earlier one. Their deliveries are remembered once committed, so they are counted without
   // reading the database, and a notification with nothing new takes no write lock and no fsync.
   const stored = new RecentKeys(RECENT_DELIVERIES);
   const deliveryKey = (a: Alert) => `${a.fingerprint}\u0000${a.startsAt}\u0000${a.status}`;
-  const one = (alerts: Alert[], released: AlertKey[] = []): IngestResult => {
-    const fresh = alerts.filter((a) => !stored.has(deliveryKey(a)));
-    const known = alerts.length - fresh.length;
-    if (!fresh.length && !released.length) return { ...empty(), duplicates: known };
-    const result = commit(fresh, released);
-    for (const a of fresh) stored.add(deliveryKey(a));
-    return { ...result, duplicates: result.duplicates + known };
-  };
   /**
    * Payloads that arrived together, committed in one transaction with one fsync (group commit): when
    * Alertmanager flushes a hundred groups at once, each would otherwise pay for its own.
    */
-  const many = (batches: Alert[][]): IngestResult[] => {
+  const many = (batches: Alert[][], released: AlertKey[] = []): IngestResult[] => {
     const fresh = batches.map((alerts) => alerts.filter((a) => !stored.has(deliveryKey(a))));
-    const known = batches.map((alerts, i) => alerts.length - fresh[i]!.length);
-    const results = fresh.some((f) => f.length)
-      ? durable(db, () => write(() => txMany.immediate(fresh)))
-      : fresh.map(empty);
+    const results =
+      fresh.some((f) => f.length) || released.length ? commit(fresh, released) : fresh.map(empty);
     for (const f of fresh) for (const a of f) stored.add(deliveryKey(a));
-    return results.map((r, i) => ({ ...r, duplicates: r.duplicates + known[i]! }));
+    return results.map((r, i) => ({
+      ...r,
+      duplicates: r.duplicates + batches[i]!.length - fresh[i]!.length,
+    }));
   };
-  return Object.assign(one, { many });
+  return Object.assign((alerts: Alert[], released: AlertKey[] = []) => many([alerts], released)[0]!, {
+    many,
+  });
 }
 
 /** Deliveries remembered: a storm's worth (10,000 alerts, firing and resolved), about 2 MB. */
