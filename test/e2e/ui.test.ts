@@ -106,6 +106,16 @@ describe('the UI in a browser', () => {
     expect(page.url()).not.toContain('token=');
   });
 
+  it("runs the build users get: React's production build, not its development one", async () => {
+    // The tests build the UI themselves, under vitest's NODE_ENV=test, which Vite would otherwise follow.
+    const js = await page.evaluate(async () => {
+      const script = document.querySelector<HTMLScriptElement>('script[type="module"]')!;
+      return (await fetch(script.src)).text();
+    });
+    expect(js.length).toBeGreaterThan(100_000);
+    expect(js.includes('jsxDEV'), "the bundle holds React's development JSX runtime").toBe(false);
+  });
+
   it('opens its report once the analysis is done, with steps and evidence linked into the context', async () => {
     await row('notification-worker').click();
     await page.locator('.report .category').waitFor({ timeout: 20_000 });
