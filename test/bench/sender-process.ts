@@ -20,7 +20,10 @@ const server: Shares = {};
 let failed = 0;
 let bodies: string[] = [];
 const pending = new Set<Promise<void>>();
-const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+// No limit on connections, as Alertmanager's client has none (prometheus/common: MaxConnsPerHost 0): a
+// burst of group notifications all reach the engine at once. A capped pool would queue them here, in the
+// relay, and count that wait as the engine's.
+const upstreamAgent = new http.Agent({ keepAlive: true });
 
 const answer = (x: unknown) => process.stdout.write(`${JSON.stringify(x)}\n`);
 

@@ -57,6 +57,25 @@ describe('Alertmanager v4 intake', () => {
         },
         /alerts\[0\]\.startsAt/,
       ],
+      [
+        amPayload([{ labels: { alertname: 'A', 'not a name': 'x' } }]),
+        /alerts\[0\]\.labels\.not a name: is not a valid label name/,
+      ],
+      [
+        {
+          ...amPayload([podAlert('a')]),
+          alerts: [{ ...amPayload([podAlert('a')]).alerts[0], labels: null }],
+        },
+        /alerts\[0\]\.labels: must be an object of labels, received null/,
+      ],
+      [
+        amPayload([{ labels: { alertname: 'A' }, annotations: { summary: 5 as unknown as string } }]),
+        /alerts\[0\]\.annotations\.summary: must be a string, received number/,
+      ],
+      [
+        amPayload([{ labels: { alertname: 'A', pod: 'p'.repeat(4097) } }]),
+        /alerts\[0\]\.labels\.pod: is longer than 4096 characters/,
+      ],
       [[1, 2], /expected object/],
       ['just text', /expected object/],
     ];
