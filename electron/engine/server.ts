@@ -22,6 +22,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** An idle kept-alive connection is closed after this; default 5½ minutes. */
   keepAliveTimeoutMs?: number;
+  /** An event-stream client with this many bytes unread is disconnected; default 16 MiB. */
+  eventStreamMaxBuffered?: number;
 }
 
 const WEBHOOK_PATHS = new Set(['/webhook/alertmanager', '/webhook/analyze']);
@@ -135,7 +137,7 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
       if (method !== 'GET') return sendError(res, 405, 'use GET');
       // EventSource cannot set headers, so the stream alone also takes the token as a query parameter.
       if (!authorized(req, url, true)) return unauthorized(req, res);
-      return openEventStream(engine.bus, req, res);
+      return openEventStream(engine.bus, req, res, opts.eventStreamMaxBuffered);
     }
 
     if (path.startsWith('/api/')) {

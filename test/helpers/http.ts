@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../../electron/engine/engine.ts';
-import { createServer, listen } from '../../electron/engine/server.ts';
+import { createServer, listen, type ServerOptions } from '../../electron/engine/server.ts';
 import { TEST_TOKEN } from './engine.ts';
 
 export interface TestServer {
@@ -10,8 +10,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function serveEngine(engine: Engine, staticDir?: string): Promise<TestServer> {
-  const server = createServer(engine, { staticDir });
+export async function serveEngine(engine: Engine, opts: ServerOptions = {}): Promise<TestServer> {
+  const server = createServer(engine, opts);
   const addr: AddressInfo = await listen(server, '127.0.0.1', 0);
   return {
     url: `http://127.0.0.1:${addr.port}`,

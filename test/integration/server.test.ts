@@ -1,9 +1,11 @@
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
 import { getJson, postJson, postTogether, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
+import { incidentSummary } from '../helpers/incident-summary.ts';
 import { amPayload, podAlert } from '../helpers/payload.ts';
 
 let engine: Engine;
@@ -379,5 +381,42 @@ describe('API', () => {
       return text.includes('event: incident') && text.includes('sse-pod');
     });
     ctrl.abort();
+  });
+
+  it('disconnects an event-stream client that stops reading, and keeps serving the others', async () => {
+    const small = await serveEngine(engine, { eventStreamMaxBuffered: 256 * 1024 });
+    try {
+      const { port } = new URL(small.url);
+      const stalled = net.connect(Number(port), '127.0.0.1');
+      stalled.write(`GET /api/events?token=${TEST_TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await waitFor(() => engine.bus.listening('incident'));
+      // It never reads: what the kernel's buffers cannot hold waits in the engine's memory.
+      stalled.pause();
+      const closed = new Promise<void>((resolve) => stalled.on('close', () => resolve()));
+      const summary = incidentSummary({ summary: 'x'.repeat(4096) });
+      // Bursts of 100 events (400 KB), as a payload's new incidents come, until 16 MB were due.
+      for (let burst = 0; burst < 40 && engine.bus.listening('incident'); burst++) {
+        for (let i = 0; i < 100; i++) engine.bus.emit('incident', { ...summary, id: burst * 100 + i + 1 });
+        await new Promise((r) => setImmediate(r));
+      }
+      // The stream was dropped well before, and with it what waited for it.
+      expect(engine.bus.listening('incident')).toBe(false);
+      stalled.resume();
+      await closed;
+      // A client that reads gets its events as before.
+      const ctrl = new AbortController();
+      const live = await fetch(`${small.url}/api/events?token=${TEST_TOKEN}`, { signal: ctrl.signal });
+      const reader = live.body!.getReader();
+      await waitFor(() => engine.bus.listening('incident'));
+      engine.bus.emit('incident', { ...summary, id: 99_999 });
+      let text = '';
+      await waitFor(async () => {
+        text += new TextDecoder().decode((await reader.read()).value);
+        return text.includes('"id":99999');
+      });
+      ctrl.abort();
+    } finally {
+      await small.close();
+    }
   });
 });
