@@ -14,12 +14,18 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds the browser UI when out/renderer is missing or older than its sources, so the browser tests
- * never drive a stale build (CI starts from a clean clone; a developer may have edited the renderer).
+ * Builds the browser UI when out/renderer is missing or older than its sources or this recipe, so the
+ * browser tests never drive a stale build (CI starts from a clean clone; a developer may have edited the
+ * renderer).
  */
 export function ensureRendererBuilt(): void {
   const built = fs.statSync(OUT, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'shared')));
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'renderer')),
+    newestMtime(path.join(ROOT, 'shared')),
+    // How it is built counts too: a build older than this recipe was made another way.
+    fs.statSync(new URL(import.meta.url)).mtimeMs,
+  );
   if (built > sources) return;
   execFileSync(
     process.execPath,
