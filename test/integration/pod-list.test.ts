@@ -53,6 +53,36 @@ describe('pod lists read as JSON', () => {
     }
   });
 
+  it("leaves out each pod's managedFields, which an API server sends and nothing reads", async () => {
+    const s = loadScenario('crashloop-go-panic');
+    const pod = structuredClone(s.objects.find((o) => o.kind === 'Pod')!) as KubeObject;
+    pod.metadata = {
+      ...pod.metadata,
+      namespace: 'managed-fields',
+      managedFields: [
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: '2026-11-26T03:00:00Z',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } },
+        },
+      ],
+    } as KubeObject['metadata'];
+    kube.upsert(pod);
+    try {
+      const mine = await readPodList(c, { namespace: 'managed-fields' }, signal());
+      const theirs = await c.core.listNamespacedPod({ namespace: 'managed-fields' });
+      expect(theirs.items[0]!.metadata?.managedFields).toHaveLength(1);
+      expect(mine.items[0]!.metadata).not.toHaveProperty('managedFields');
+      delete theirs.items[0]!.metadata!.managedFields;
+      expect(mine).toEqual(theirs);
+    } finally {
+      kube.remove('Pod', 'managed-fields', pod.metadata.name);
+    }
+  });
+
   it('pages as the typed API does: the continue token is `_continue`', async () => {
     const mine = await readPodList(c, { limit: 2 }, signal());
     const theirs = await c.core.listPodForAllNamespaces({ limit: 2 });

@@ -20,7 +20,10 @@ export interface PodListQuery {
  * The request is still client-node's: its kubeconfig authentication (tokens, certificates, exec plugins),
  * TLS and proxy settings and HTTP library, and its ApiException for an answer other than 200, so a
  * failure reads as any other read's (read.ts). Only the pod fields the models type as date-time become
- * Dates, and the list's `continue` is `_continue`, as the typed API gives them.
+ * Dates, and the list's `continue` is `_continue`, as the typed API gives them. One difference: each
+ * pod's `metadata.managedFields` is dropped. An API server sends it with every pod (server-side apply's
+ * record of which client set which field, often larger than the rest of the metadata), nothing here
+ * reads it, and lists are held for a while to be shared between collections (read-cache.ts).
  */
 export async function readPodList(
   kube: KubeClients,
@@ -48,7 +51,7 @@ export async function readPodList(
 
 type Json = Record<string, unknown>;
 
-/** A PodList as the API server sends it, with the typed API's Dates and field names. */
+/** A PodList as the API server sends it, with the typed API's Dates and field names, without managedFields. */
 export function podListFromWire(list: Json): k8s.V1PodList {
   const meta = list.metadata as Json | undefined;
   if (meta && 'continue' in meta) {
@@ -63,8 +66,8 @@ export function podListFromWire(list: Json): k8s.V1PodList {
 function podFromWire(pod: Json): void {
   const meta = pod.metadata as Json | undefined;
   if (meta) {
+    delete meta.managedFields;
     dates(meta, 'creationTimestamp', 'deletionTimestamp');
-    for (const f of (meta.managedFields as Json[] | undefined) ?? []) dates(f, 'time');
   }
   const status = pod.status as Json | undefined;
   if (!status) return;
