@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
 import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
+import { write } from '../../electron/engine/store/db.ts';
 import type { Delivery } from '../../shared/delivery.ts';
 import { type FakeFeishu, startFakeFeishu } from '../fakes/feishu.ts';
 import type { FakeKube } from '../fakes/kube-apiserver.ts';
@@ -112,7 +113,10 @@ async function burst(e: Engine, n: number, cardsEach: number, storm = false): Pr
     20_000,
     'every card queued',
   );
-  e.db.prepare(`UPDATE deliveries SET next_at = ? WHERE status = 'pending'`).run(new Date().toISOString());
+  // Through the engine's own write(): the analysis worker may hold the write lock at this moment.
+  write(() =>
+    e.db.prepare(`UPDATE deliveries SET next_at = ? WHERE status = 'pending'`).run(new Date().toISOString()),
+  );
   return ids;
 }
 
@@ -389,9 +393,11 @@ describe('mirroring reports to Feishu', () => {
     const second = await engine({ dataDir, feishuWebhook: f.url, feishuRetryBaseMs: 50 });
     try {
       // The retry was due in a minute: the restarted engine honours that, so nudge the clock by retrying now.
-      second.db
-        .prepare(`UPDATE deliveries SET next_at = ? WHERE incident_id = ?`)
-        .run(new Date().toISOString(), id);
+      write(() =>
+        second.db
+          .prepare(`UPDATE deliveries SET next_at = ? WHERE incident_id = ?`)
+          .run(new Date().toISOString(), id),
+      );
       const [d] = await settled(second, id);
       expect(d).toMatchObject({ status: 'sent' });
       await new Promise((r) => setTimeout(r, 300));

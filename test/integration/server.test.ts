@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.ts';
+import { write } from '../../electron/engine/store/db.ts';
 import type { IncidentSummary } from '../../shared/incident.ts';
 import { TEST_TOKEN, testEngine } from '../helpers/engine.ts';
 import { getJson, postJson, postTogether, serveEngine, type TestServer, waitFor } from '../helpers/http.ts';
@@ -124,8 +125,10 @@ describe('webhook', () => {
   });
 
   it('a payload the store rejects fails alone when it arrived together with others', async () => {
-    engine.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON incidents WHEN NEW.alertname = 'Poison'
-      BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`);
+    write(() =>
+      engine.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON incidents WHEN NEW.alertname = 'Poison'
+        BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`),
+    );
     const bodies = [
       amPayload([podAlert('ok-1')]),
       amPayload([podAlert('bad-1', 'default', 'Poison')]),
