@@ -196,9 +196,11 @@ export function createEngine(config: EngineConfig, opts: EngineOptions = {}): En
       return switching;
     },
     ingest(alerts, source, released) {
-      const tx =
-        ingestBy.get(source) ?? createIngest(db, { source, clusterLabel: engine.config.clusterLabel });
-      ingestBy.set(source, tx);
+      let tx = ingestBy.get(source);
+      if (!tx) {
+        tx = createIngest(db, { source, clusterLabel: engine.config.clusterLabel });
+        ingestBy.set(source, tx);
+      }
       return settle(stored(() => tx(alerts, released)));
     },
     ingestWebhook: (alerts) => webhookCommits.submit(alerts),

@@ -9,7 +9,6 @@ import { openEventStream } from './http/sse.ts';
 import { serveStatic } from './http/static.ts';
 import { parseWebhook } from './intake/webhook.ts';
 import { isDiskFull, lastLockWaitMs } from './store/db.ts';
-import type { IngestResult } from './store/ingest.ts';
 import { tokenMatches } from './token.ts';
 import { VERSION } from './version.ts';
 
@@ -87,16 +86,12 @@ export function createServer(engine: Engine, opts: ServerOptions = {}): http.Ser
         const body = await readJson(req, engine.config.maxBodyBytes);
         const read = performance.now();
         let validated = read;
-        let r: IngestResult;
         // The analysis's writes give way while a payload that has arrived is validated and stored.
-        engine.intakeGate.enter();
-        try {
+        const r = await engine.intakeGate.during(() => {
           const alerts = parseWebhook(body);
           validated = performance.now();
-          r = await engine.ingestWebhook(alerts);
-        } finally {
-          engine.intakeGate.leave();
-        }
+          return engine.ingestWebhook(alerts);
+        });
         // The engine's own share of the latency, for benchmarks and browsers' network panels (the rest is
         // the network and the client): in all, then its parts — the body's arrival and JSON parse, the
         // payload's validation, and the commit (writing, fsync, and the payloads stored together with this

@@ -107,7 +107,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 /**
  * The engine's own share of answers, from their `Server-Timing` headers: `intake` in all, and its parts
- * `read` (the body's arrival and parse), `validate` and `store` (the commit, fsync included).
+ * `read` (the body's arrival and parse), `validate`, `store` (the commit, fsync included) and `lock` (the
+ * commit's wait for the analysis worker's write lock).
  */
 export type Shares = Record<string, number[]>;
 

@@ -27,15 +27,15 @@ async function gateWorker(gate: IntakeGate, maxWaitMs: number) {
 }
 
 describe('the pipeline gives way to webhook requests in progress', () => {
-  it('during(): entered for the call only, left even when it throws', () => {
+  it('during(): entered for the call only, left even when it throws', async () => {
     const gate = new IntakeGate();
     const count = () => Atomics.load(new Int32Array(gate.buffer), 0);
-    expect(gate.during(() => count())).toBe(1);
-    expect(() =>
+    expect(await gate.during(async () => count())).toBe(1);
+    await expect(
       gate.during(() => {
         throw new Error('not an Alertmanager v4 payload');
       }),
-    ).toThrow(/v4/);
+    ).rejects.toThrow(/v4/);
     expect(count()).toBe(0);
   });
 

@@ -17,11 +17,11 @@ export class IntakeGate {
     Atomics.notify(this.count, 0);
   }
 
-  /** Runs `fn` (synchronous: validation and the commit) with the gate entered. */
-  during<T>(fn: () => T): T {
+  /** Runs `fn` (validation and the commit, which ends with the payloads stored together) entered. */
+  async during<T>(fn: () => Promise<T>): Promise<T> {
     this.enter();
     try {
-      return fn();
+      return await fn();
     } finally {
       this.leave();
     }
