@@ -68,7 +68,26 @@ const annotations = stringMap({
   tooLong: 'is longer than 64 KiB',
 });
 
-const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
+const timeCache = new Map<string, string | null>();
+
+/**
+ * A timestamp in one canonical form (ISO 8601 in UTC, milliseconds), or null if it is not one. Remembered
+ * for the last few hundred distinct texts: the alerts of a storm share a handful of start times (and
+ * Go's zero time as their end), and parsing the same text twice per alert, to check it and to store it,
+ * cost a webhook payload more than its JSON.parse did.
+ */
+export function canonicalTime(raw: string): string | null {
+  let iso = timeCache.get(raw);
+  if (iso === undefined) {
+    const t = Date.parse(raw);
+    iso = Number.isNaN(t) ? null : new Date(t).toISOString();
+    if (timeCache.size >= 512) timeCache.clear();
+    timeCache.set(raw, iso);
+  }
+  return iso;
+}
+
+const timestamp = z.string().refine((s) => canonicalTime(s) !== null, {
   message: 'must be an RFC 3339 timestamp',
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labelsFingerprint } from '../../electron/engine/intake/fingerprint.ts';
 import { alertsFromPayload, endTime, unquoteMeta } from '../../electron/engine/intake/normalize.ts';
 import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
-import { WebhookPayload } from '../../shared/alert.ts';
+import { canonicalTime, WebhookPayload } from '../../shared/alert.ts';
 import { amPayload, podAlert } from '../helpers/payload.ts';
 
 describe('Alertmanager v4 intake', () => {
@@ -29,6 +29,34 @@ describe('Alertmanager v4 intake', () => {
       startsAt: '2026-11-26T03:25:15.821Z',
       externalURL: 'http://vm:19093',
     });
+  });
+
+  it('puts every spelling of a time in one form, remembered or not, and ends only from year 2 on', () => {
+    // The same instant as Alertmanager's webhook (nanoseconds), its API (milliseconds) and an offset.
+    const forms = [
+      '2026-11-26T03:40:00.123456789Z',
+      '2026-11-26T03:40:00.123Z',
+      '2026-11-26T11:40:00.123+08:00',
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const raw of forms) expect(canonicalTime(raw)).toBe('2026-11-26T03:40:00.123Z');
+    expect(canonicalTime('yesterday')).toBeNull();
+    expect(canonicalTime('yesterday')).toBeNull();
+    // Past the memo's bound every answer is still computed, not taken from a stale entry.
+    for (let s = 0; s < 1500; s++) {
+      const raw = `2026-11-26T03:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}Z`;
+      expect(canonicalTime(raw)).toBe(new Date(Date.parse(raw)).toISOString());
+    }
+    expect(endTime('0000-01-01T00:00:00Z')).toBeNull();
+    expect(endTime('0001-12-31T23:59:59Z')).toBeNull();
+    expect(endTime('0002-01-01T00:00:00Z')).toBe('0002-01-01T00:00:00.000Z');
+    expect(endTime('0009-06-01T00:00:00Z')).toBe('0009-06-01T00:00:00.000Z');
+    expect(endTime('')).toBeNull();
+    // A bad time is refused the second time too (the memo keeps "not a time" as well).
+    for (let round = 0; round < 2; round++)
+      expect(() => parseWebhook(amPayload([{ ...podAlert('api-1'), startsAt: 'soon' }]))).toThrow(
+        'alerts[0].startsAt: must be an RFC 3339 timestamp',
+      );
   });
 
   it('accepts fields from newer Alertmanagers it does not know', () => {

@@ -1,23 +1,29 @@
 import type { Alert, WebhookPayload } from '../../../shared/alert.ts';
+import { canonicalTime as canonical } from '../../../shared/alert.ts';
 import { labelsFingerprint } from './fingerprint.ts';
 
 /** Go's zero time, or anything before year 2, means "not ended" (PROTOCOLS §1.1). */
 export function endTime(raw: string | undefined): string | null {
   if (!raw) return null;
-  const t = Date.parse(raw);
-  if (Number.isNaN(t) || new Date(t).getUTCFullYear() < 2) return null;
-  return new Date(t).toISOString();
+  const iso = canonical(raw);
+  // Years 0 and 1, and any before (toISOString writes them with a sign).
+  return iso === null || iso.startsWith('0000-') || iso.startsWith('0001-') || iso.startsWith('-')
+    ? null
+    : iso;
 }
 
 /**
  * One canonical form for start times: Alertmanager's webhook sends nanoseconds, its API milliseconds;
- * both must dedupe to the same incident.
+ * both must dedupe to the same incident. The text has been validated as a timestamp.
  */
 export function canonicalTime(raw: string): string {
-  return new Date(Date.parse(raw)).toISOString();
+  const iso = canonical(raw);
+  if (iso === null) throw new RangeError(`not a timestamp: ${raw}`);
+  return iso;
 }
 
 export function alertsFromPayload(payload: WebhookPayload): Alert[] {
+  const receiver = unquoteMeta(payload.receiver);
   return payload.alerts.map((a) => ({
     fingerprint: a.fingerprint ?? labelsFingerprint(a.labels),
     status: a.status,
@@ -27,7 +33,7 @@ export function alertsFromPayload(payload: WebhookPayload): Alert[] {
     endsAt: endTime(a.endsAt),
     generatorURL: a.generatorURL,
     externalURL: payload.externalURL,
-    receiver: unquoteMeta(payload.receiver),
+    receiver,
     groupKey: payload.groupKey,
   }));
 }
