@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { investigatePods, siblingSummaries } from '../../electron/engine/collect/investigate.ts';
 import { createKubeProvider, type KubeClients } from '../../electron/engine/collect/kube.ts';
+import { nodeInfo } from '../../electron/engine/collect/nodes.ts';
 import { readPodList } from '../../electron/engine/collect/pod-list.ts';
 import { explain, ReadTimeout, read } from '../../electron/engine/collect/read.ts';
+import { Reader } from '../../electron/engine/collect/reader.ts';
+import { podBadness } from '../../electron/engine/collect/selectors.ts';
+import { emptyContext } from '../../shared/context.ts';
 import type { FakeKube, KubeObject } from '../fakes/kube-apiserver.ts';
 import { loadScenario, loadScenarios } from '../fixtures/scenarios/index.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
@@ -81,6 +86,58 @@ describe('pod lists read as JSON', () => {
     } finally {
       kube.remove('Pod', 'managed-fields', pod.metadata.name);
     }
+  });
+
+  it('brief lists keep exactly what ranks and sums up a pod or a node, and nothing else', async () => {
+    const full = await readPodList(c, {}, signal());
+    const brief = await readPodList(c, {}, signal(), 'brief');
+    // Every scenario's pods: init containers, pending, evicted, OOM-killed, image pulls, jobs.
+    expect(full.items.length).toBeGreaterThan(30);
+    expect(brief.items.map((p) => p.metadata?.name)).toEqual(full.items.map((p) => p.metadata?.name));
+    expect(brief.items.map(podBadness)).toEqual(full.items.map(podBadness));
+    expect(siblingSummaries(brief.items)).toEqual(siblingSummaries(full.items));
+    const nodeNames = [...new Set(full.items.map((p) => p.spec?.nodeName).filter(Boolean))] as string[];
+    expect(nodeNames.length).toBeGreaterThan(1);
+    for (const name of nodeNames) {
+      const node = await c.core.readNode({ name });
+      const on = (l: typeof full) => l.items.filter((p) => p.spec?.nodeName === name);
+      expect(nodeInfo(node, on(brief))).toEqual(nodeInfo(node, on(full)));
+    }
+    const b = brief.items.find((p) => p.status?.containerStatuses?.length)!;
+    expect(b.metadata?.creationTimestamp).toBeInstanceOf(Date);
+    expect(Object.keys(b.metadata!).sort()).toEqual(
+      ['creationTimestamp', 'deletionTimestamp', 'name', 'namespace', 'uid'].sort(),
+    );
+    expect(b.spec).not.toHaveProperty('volumes');
+    expect(Object.keys(b.spec!.containers[0]!)).toEqual(['name', 'resources']);
+    expect(Object.keys(b.status!.containerStatuses![0]!)).toEqual(['name', 'ready', 'restartCount', 'state']);
+    // A tenth or less of the JSON: what a shared list holds for its few seconds.
+    expect(JSON.stringify(brief).length).toBeLessThan(JSON.stringify(full).length / 5);
+  });
+
+  it('a collection reads its pod in full and the workload and node around it brief, with the same context', async () => {
+    const podName = 'order-router-84c6d9f5b7-tn4vd';
+    const raw = await c.core.readNamespacedPod({ name: podName, namespace: 'orders' });
+    const collect = async () => {
+      const ctx = emptyContext({ kind: 'pod', namespace: 'orders', name: podName }, new Date().toISOString());
+      const r = new Reader(c, 5_000, signal(), ctx.gaps);
+      await investigatePods(
+        r,
+        ctx,
+        [raw],
+        { logTailLines: 100, logLimitBytes: 64_000 },
+        { detailed: 1, siblings: true },
+      );
+      return ctx;
+    };
+    const ctx = await collect();
+    expect(ctx.gaps).toEqual([]);
+    expect(ctx.pods[0]!.containers[0]!.name).toBe('order-router');
+    expect(ctx.siblings.length).toBeGreaterThan(0);
+    expect(ctx.nodes[0]!.requested).toEqual(
+      expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+    );
+    expect(ctx.nodes[0]!.failingPods).toContain(`orders/${podName}`);
   });
 
   it('pages as the typed API does: the continue token is `_continue`', async () => {

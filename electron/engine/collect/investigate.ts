@@ -52,7 +52,8 @@ export async function investigatePods(
     ctx.siblings.push(...siblingSummaries(around.siblings.filter((p) => !seen.has(p.metadata?.name))));
   })();
   const nodeReads = nodeNames.map(async (name) => {
-    const n = await readNode(r, name);
+    // Brief: only the node's summary is kept here, not its pods.
+    const n = await readNode(r, name, 'brief');
     if (n.info) ctx.nodes.push(n.info);
     // Node events matter only when the node itself is in trouble or is the target.
     if (ctx.target.kind === 'node' || n.events.some((e) => e.type === 'Warning'))

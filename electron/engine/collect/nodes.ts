@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { EventInfo, NodeInfo } from '../../../shared/context.ts';
 import { clean, eventInfo, iso } from './convert.ts';
-import { readPodList } from './pod-list.ts';
+import { type PodShape, readPodList } from './pod-list.ts';
 import { addQuantity, formatQuantity } from './quantity.ts';
 import { withSignal } from './read.ts';
 import { POD_LIST_LIMIT, type Reader } from './reader.ts';
@@ -40,6 +40,7 @@ export function nodeInfo(node: k8s.V1Node, pods: k8s.V1Pod[]): NodeInfo {
 
 export interface NodeEvidence {
   info?: NodeInfo;
+  /** In the shape asked for: brief when only `info` is wanted (pod-list.ts). */
   pods: k8s.V1Pod[];
   events: EventInfo[];
 }
@@ -49,11 +50,14 @@ export interface NodeEvidence {
  * and its recent events. The kubelet records node events with the node's name as uid, so the event
  * query selects on kind and name only (as kubectl's fallback does).
  */
-export async function readNode(r: Reader, name: string): Promise<NodeEvidence> {
-  const [node, pods, events] = await Promise.all([
+export async function readNode(r: Reader, name: string, pods: PodShape = 'full'): Promise<NodeEvidence> {
+  const [node, list, events] = await Promise.all([
     r.get(`node ${name}`, (s) => r.kube.core.readNode({ name }, withSignal(s))),
-    r.list(`pods on node ${name}`, POD_LIST_LIMIT, (s, limit) =>
-      readPodList(r.kube, { fieldSelector: `spec.nodeName=${name}`, limit }, s),
+    r.list(
+      `pods on node ${name}`,
+      POD_LIST_LIMIT,
+      (s, limit) => readPodList(r.kube, { fieldSelector: `spec.nodeName=${name}`, limit }, s, pods),
+      `${pods} pods on node ${name}`,
     ),
     r.get(`events of node ${name}`, (s) =>
       r.kube.core.listEventForAllNamespaces(
@@ -62,10 +66,10 @@ export async function readNode(r: Reader, name: string): Promise<NodeEvidence> {
       ),
     ),
   ]);
-  const list = pods?.items ?? [];
+  const items = list?.items ?? [];
   return {
-    info: node ? nodeInfo(node, list) : undefined,
-    pods: list,
+    info: node ? nodeInfo(node, items) : undefined,
+    pods: items,
     events: (events?.items ?? []).map(eventInfo),
   };
 }

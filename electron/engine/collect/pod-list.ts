@@ -29,6 +29,7 @@ export async function readPodList(
   kube: KubeClients,
   q: PodListQuery,
   signal: AbortSignal,
+  shape: PodShape = 'full',
 ): Promise<k8s.V1PodList> {
   const lib = k8sLib();
   const path = q.namespace ? `/api/v1/namespaces/${encodeURIComponent(q.namespace)}/pods` : '/api/v1/pods';
@@ -46,20 +47,71 @@ export async function readPodList(
   const text = await res.body.text();
   if (res.httpStatusCode !== 200)
     throw new lib.ApiException(res.httpStatusCode, 'Unknown API Status Code!', text, res.headers);
-  return podListFromWire(JSON.parse(text));
+  return podListFromWire(JSON.parse(text), shape);
 }
 
 type Json = Record<string, unknown>;
 
+/**
+ * `full`: every field of every pod, for pods a collection reads closely. `brief`: only what ranking a pod
+ * and summing up a pod or a node reads (selectors.ts `podBadness`, investigate.ts `siblingSummaries`,
+ * nodes.ts `nodeInfo`) — its name, namespace, uid, creation and deletion times, node, containers' names
+ * and resource requests, phase and reason, and each container status's name, readiness, restarts and
+ * state. For the lists a collection only sums up: a workload's other replicas, the other pods on a node.
+ * A pod of the storm's cluster is 4.5 KB of JSON, its brief a tenth of that. Lists are held a few seconds
+ * to be shared (read-cache.ts): held whole, a hundred pods each, they outlived V8's young generation and
+ * every collection's lists were copied and promoted before they died — in a storm, most of the analysis
+ * worker's garbage-collection time.
+ */
+export type PodShape = 'full' | 'brief';
+
 /** A PodList as the API server sends it, with the typed API's Dates and field names, without managedFields. */
-export function podListFromWire(list: Json): k8s.V1PodList {
+export function podListFromWire(list: Json, shape: PodShape = 'full'): k8s.V1PodList {
   const meta = list.metadata as Json | undefined;
   if (meta && 'continue' in meta) {
     meta._continue = meta.continue;
     delete meta.continue;
   }
-  for (const pod of (list.items as Json[] | undefined) ?? []) podFromWire(pod);
+  let items = (list.items as Json[] | undefined) ?? [];
+  if (shape === 'brief') items = list.items = items.map(briefPod);
+  for (const pod of items) podFromWire(pod);
   return list as unknown as k8s.V1PodList;
+}
+
+/** The fields of a pod that a brief list keeps (see PodShape), as fresh objects: the rest can die young. */
+function briefPod(pod: Json): Json {
+  const meta = (pod.metadata ?? {}) as Json;
+  const spec = (pod.spec ?? {}) as Json;
+  const status = (pod.status ?? {}) as Json;
+  const statuses = (key: string) =>
+    (status[key] as Json[] | undefined)?.map((c) => ({
+      name: c.name,
+      ready: c.ready,
+      restartCount: c.restartCount,
+      state: c.state,
+    }));
+  return {
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      creationTimestamp: meta.creationTimestamp,
+      deletionTimestamp: meta.deletionTimestamp,
+    },
+    spec: {
+      nodeName: spec.nodeName,
+      containers: ((spec.containers as Json[] | undefined) ?? []).map((c) => ({
+        name: c.name,
+        resources: { requests: (c.resources as Json | undefined)?.requests },
+      })),
+    },
+    status: {
+      phase: status.phase,
+      reason: status.reason,
+      initContainerStatuses: statuses('initContainerStatuses'),
+      containerStatuses: statuses('containerStatuses'),
+    },
+  };
 }
 
 /** The date-time fields of a V1Pod (every one its model types as Date), made Dates in place. */

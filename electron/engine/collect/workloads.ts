@@ -189,12 +189,13 @@ function workloadEvents(r: Reader, kind: string, namespace: string, name: string
   );
 }
 
+/** A workload's pods, brief (pod-list.ts): they are only ranked and summed up as the siblings. */
 function listPods(r: Reader, namespace: string, labelSelector: string | undefined, what: string) {
   return r.list(
     what,
     POD_LIST_LIMIT,
-    (s, limit) => readPodList(r.kube, { namespace, labelSelector, limit }, s),
-    listKey(what, labelSelector),
+    (s, limit) => readPodList(r.kube, { namespace, labelSelector, limit }, s, 'brief'),
+    `brief ${listKey(what, labelSelector)}`,
   );
 }
 
@@ -263,7 +264,7 @@ function withoutTemplateHash(sel: k8s.V1LabelSelector | undefined): k8s.V1LabelS
 export interface WorkloadAround {
   info?: WorkloadInfo;
   events: EventInfo[];
-  /** Pods of the same workload (when asked for). */
+  /** Pods of the same workload (when asked for), brief: only what ranks and sums a pod up (pod-list.ts). */
   siblings: k8s.V1Pod[];
 }
 
