@@ -76,7 +76,7 @@ const timeCache = new Map<string, string | null>();
  * Go's zero time as their end), and parsing the same text twice per alert, to check it and to store it,
  * cost a webhook payload more than its JSON.parse did.
  */
-export function canonicalTime(raw: string): string | null {
+export function isoTimestamp(raw: string): string | null {
   let iso = timeCache.get(raw);
   if (iso === undefined) {
     const t = Date.parse(raw);
@@ -87,7 +87,7 @@ export function canonicalTime(raw: string): string | null {
   return iso;
 }
 
-const timestamp = z.string().refine((s) => canonicalTime(s) !== null, {
+const timestamp = z.string().refine((s) => isoTimestamp(s) !== null, {
   message: 'must be an RFC 3339 timestamp',
 });
 

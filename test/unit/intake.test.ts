@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labelsFingerprint } from '../../electron/engine/intake/fingerprint.ts';
 import { alertsFromPayload, endTime, unquoteMeta } from '../../electron/engine/intake/normalize.ts';
 import { parseWebhook } from '../../electron/engine/intake/webhook.ts';
-import { canonicalTime, WebhookPayload } from '../../shared/alert.ts';
+import { isoTimestamp, WebhookPayload } from '../../shared/alert.ts';
 import { amPayload, podAlert } from '../helpers/payload.ts';
 
 describe('Alertmanager v4 intake', () => {
@@ -39,13 +39,13 @@ describe('Alertmanager v4 intake', () => {
       '2026-11-26T11:40:00.123+08:00',
     ];
     for (let round = 0; round < 2; round++)
-      for (const raw of forms) expect(canonicalTime(raw)).toBe('2026-11-26T03:40:00.123Z');
-    expect(canonicalTime('yesterday')).toBeNull();
-    expect(canonicalTime('yesterday')).toBeNull();
+      for (const raw of forms) expect(isoTimestamp(raw)).toBe('2026-11-26T03:40:00.123Z');
+    expect(isoTimestamp('yesterday')).toBeNull();
+    expect(isoTimestamp('yesterday')).toBeNull();
     // Past the memo's bound every answer is still computed, not taken from a stale entry.
     for (let s = 0; s < 1500; s++) {
       const raw = `2026-11-26T03:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}Z`;
-      expect(canonicalTime(raw)).toBe(new Date(Date.parse(raw)).toISOString());
+      expect(isoTimestamp(raw)).toBe(new Date(Date.parse(raw)).toISOString());
     }
     expect(endTime('0000-01-01T00:00:00Z')).toBeNull();
     expect(endTime('0001-12-31T23:59:59Z')).toBeNull();

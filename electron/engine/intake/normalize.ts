@@ -1,11 +1,11 @@
 import type { Alert, WebhookPayload } from '../../../shared/alert.ts';
-import { canonicalTime as canonical } from '../../../shared/alert.ts';
+import { isoTimestamp } from '../../../shared/alert.ts';
 import { labelsFingerprint } from './fingerprint.ts';
 
 /** Go's zero time, or anything before year 2, means "not ended" (PROTOCOLS §1.1). */
 export function endTime(raw: string | undefined): string | null {
   if (!raw) return null;
-  const iso = canonical(raw);
+  const iso = isoTimestamp(raw);
   // Years 0 and 1, and any before (toISOString writes them with a sign).
   return iso === null || iso.startsWith('0000-') || iso.startsWith('0001-') || iso.startsWith('-')
     ? null
@@ -17,7 +17,7 @@ export function endTime(raw: string | undefined): string | null {
  * both must dedupe to the same incident. The text has been validated as a timestamp.
  */
 export function canonicalTime(raw: string): string {
-  const iso = canonical(raw);
+  const iso = isoTimestamp(raw);
   if (iso === null) throw new RangeError(`not a timestamp: ${raw}`);
   return iso;
 }
