@@ -111,7 +111,7 @@ describe('pod lists read as JSON', () => {
     expect(b.spec).not.toHaveProperty('volumes');
     expect(Object.keys(b.spec!.containers[0]!)).toEqual(['name', 'resources']);
     expect(Object.keys(b.status!.containerStatuses![0]!)).toEqual(['name', 'ready', 'restartCount', 'state']);
-    // A tenth or less of the JSON: what a shared list holds for its few seconds.
+    // A fraction of the JSON (about an eighth here): what a shared list holds for its few seconds.
     expect(JSON.stringify(brief).length).toBeLessThan(JSON.stringify(full).length / 5);
   });
 
