@@ -18,12 +18,14 @@ import { freePort } from '../helpers/ports.ts';
 const scenarios = loadScenarios();
 let kube: FakeKube;
 let provider: KubeProvider;
+let kubeconfig: string;
 const contexts = new Map<string, Context>();
 
 beforeAll(async () => {
   const cluster = await scenarioCluster(scenarios);
   kube = cluster.kube;
-  provider = createKubeProvider({ kubeconfig: cluster.kubeconfig });
+  kubeconfig = cluster.kubeconfig;
+  provider = createKubeProvider({ kubeconfig });
   for (const s of scenarios)
     contexts.set(s.name, await collect(targetFromLabels(s.alert.labels), provider, DEFAULT_COLLECT));
 }, 120_000);
@@ -88,6 +90,22 @@ describe('what the collector finds', () => {
     });
     expect(node.failingPods.length).toBeGreaterThan(0);
     expect(node.taints.join(' ')).toMatch(/node\.kubernetes\.io\/unreachable/);
+  });
+
+  it("a node alert lists its node's pods once, and the node is in the context once", async () => {
+    const s = byName('node-not-ready-kubelet-stopped');
+    const target = targetFromLabels(s.alert.labels);
+    const before = kube.requests.length;
+    // A provider of its own: nothing shared from the collections above.
+    const ctx = await collect(target, createKubeProvider({ kubeconfig }), DEFAULT_COLLECT);
+    // Its failing pods are read closely, and they run on that node: it is not read again for them.
+    expect(ctx.pods.length).toBeGreaterThan(0);
+    expect(ctx.pods.every((p) => p.nodeName === target.name)).toBe(true);
+    expect(ctx.nodes.map((n) => n.name)).toEqual([target.name]);
+    const lists = kube.requests
+      .slice(before)
+      .filter((r) => r.path === '/api/v1/pods' && r.query.fieldSelector === `spec.nodeName=${target.name}`);
+    expect(lists).toHaveLength(1);
   });
 
   it('a job alert reads the job conditions and its failed pods; a statefulset alert its unbound claims', () => {

@@ -28,7 +28,10 @@ export async function investigatePods(
   const others = ranked.slice(chosen.length);
   ctx.siblings.push(...siblingSummaries(others));
   const namespace = chosen[0]?.metadata?.namespace;
-  const nodeNames = [...new Set(chosen.map((p) => p.spec?.nodeName).filter((n): n is string => Boolean(n)))];
+  // A node the caller has read already (a node alert's own node) is not read again.
+  const nodeNames = [
+    ...new Set(chosen.map((p) => p.spec?.nodeName).filter((n): n is string => Boolean(n))),
+  ].filter((n) => !ctx.nodes.some((x) => x.name === n));
   const claims = [
     ...new Set(
       chosen.flatMap(

@@ -186,10 +186,9 @@ async function nodeFlow(r: Reader, ctx: Context, name: string, limits: LogLimits
   const n = await readNode(r, name);
   if (!n.info) return;
   ctx.events.push(...n.events);
+  ctx.nodes.push(n.info);
   const failing = n.pods.filter(isUnhealthy);
   if (failing.length) await investigatePods(r, ctx, failing, limits, { detailed: 2 });
-  // investigatePods read the node again only if a failing pod runs there; keep exactly one entry.
-  ctx.nodes = [n.info, ...ctx.nodes.filter((x) => x.name !== name)];
 }
 
 const FLOWS: Partial<Record<Target['kind'], Flow>> = {
