@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryKind } from '../../../shared/delivery.ts';
-import { type Db, immediate, write } from './db.ts';
+import { type Db, immediate, statementCache, write } from './db.ts';
 
 export interface DeliveryRow {
   id: number;
@@ -64,6 +64,8 @@ export function createDeliveries(db: Db) {
   const forIncident = db.prepare<[number], DeliveryRow>(
     'SELECT * FROM deliveries WHERE incident_id = ? ORDER BY id',
   );
+  // For the statements below run per incident (a resolved alert, a report, a folded card): prepared once.
+  const prepare = statementCache(db);
 
   return {
     /** Inside the report's transaction: one 'new' card per route, not before `notBefore`. */
@@ -77,16 +79,16 @@ export function createDeliveries(db: Db) {
      */
     onResolved(incidentId: number, now: string): void {
       // A storm's replica resolving: the card it was folded into may now say the storm is over.
-      db.prepare(
+      prepare(
         `UPDATE deliveries SET next_at = ?
          WHERE kind = 'resolved' AND status = 'pending'
            AND incident_id IN (SELECT folded_into FROM deliveries WHERE incident_id = ? AND folded_into IS NOT NULL)`,
       ).run(now, incidentId);
-      db.prepare(
+      prepare(
         `UPDATE deliveries SET status = 'skipped', last_error = 'the alert resolved before the card was sent', next_at = NULL
          WHERE incident_id = ? AND kind = 'new' AND status IN ('pending', 'failed')`,
       ).run(incidentId);
-      db.prepare(
+      prepare(
         `INSERT OR IGNORE INTO deliveries (incident_id, route, kind, status, next_at, created_at)
          SELECT incident_id, route, 'resolved', 'pending', ?, ? FROM deliveries
          WHERE incident_id = ? AND kind = 'new' AND status IN ('sent', 'sending')`,
@@ -95,7 +97,7 @@ export function createDeliveries(db: Db) {
 
     /** The LLM's turn is over: 'new' cards still held for it (never tried yet) are due now. */
     releaseHeld(incidentId: number, now: string): void {
-      db.prepare(
+      prepare(
         `UPDATE deliveries SET next_at = ?
          WHERE incident_id = ? AND kind = 'new' AND status = 'pending' AND attempts = 0 AND next_at > ?`,
       ).run(now, incidentId, now);
@@ -103,7 +105,7 @@ export function createDeliveries(db: Db) {
 
     /** The LLM's report arrived after the card went out: an 'updated' card only if the category changed. */
     onLlmReport(incidentId: number, category: string, now: string): void {
-      db.prepare(
+      prepare(
         `INSERT OR IGNORE INTO deliveries (incident_id, route, kind, status, next_at, created_at)
          SELECT incident_id, route, 'updated', 'pending', ?, ? FROM deliveries
          WHERE incident_id = ? AND kind = 'new'
@@ -122,71 +124,63 @@ export function createDeliveries(db: Db) {
     /** Not sent: an earlier card (incident `lead`'s) announced the same alert on the same workload. */
     markFolded: (id: number, lead: number, why: string) =>
       write(() =>
-        db
-          .prepare(
-            `UPDATE deliveries SET status = 'skipped', folded_into = ?, last_error = ?, next_at = NULL
+        prepare(
+          `UPDATE deliveries SET status = 'skipped', folded_into = ?, last_error = ?, next_at = NULL
              WHERE id = ? AND status = 'pending'`,
-          )
-          .run(lead, why, id),
+        ).run(lead, why, id),
       ),
     /** A card not due yet after all (it waits for something), without counting an attempt. */
     postpone: (id: number, nextAt: string) =>
-      write(() => db.prepare(`UPDATE deliveries SET next_at = ? WHERE id = ?`).run(nextAt, id)),
+      write(() => prepare(`UPDATE deliveries SET next_at = ? WHERE id = ?`).run(nextAt, id)),
     /**
      * The incidents whose cards to `route` were folded into `lead`'s: how many, how many still fire, and
      * when the last of them resolved.
      */
     folded(lead: number, route: string): { count: number; firing: number; lastResolvedAt: string | null } {
-      return db
-        .prepare<[number, string], { count: number; firing: number; lastResolvedAt: string | null }>(
-          `SELECT COUNT(*) AS count, COALESCE(SUM(i.resolved_at IS NULL), 0) AS firing,
+      return prepare<[number, string], { count: number; firing: number; lastResolvedAt: string | null }>(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(i.resolved_at IS NULL), 0) AS firing,
                   MAX(i.resolved_at) AS lastResolvedAt
            FROM deliveries d JOIN incidents i ON i.id = d.incident_id
            WHERE d.folded_into = ? AND d.route = ? AND d.kind = 'new'`,
-        )
-        .get(lead, route)!;
+      ).get(lead, route)!;
     },
     /**
      * 'new' cards sent since `since` whose incidents still fire and were not folded: where a storm's
      * later cards may fold into (the sender keeps them in memory; this restores them after a restart).
      */
     leads: (since: string) =>
-      db
-        .prepare<[string], { incident_id: number; route: string; sent_at: string }>(
-          `SELECT d.incident_id, d.route, d.sent_at FROM deliveries d JOIN incidents i ON i.id = d.incident_id
+      prepare<[string], { incident_id: number; route: string; sent_at: string }>(
+        `SELECT d.incident_id, d.route, d.sent_at FROM deliveries d JOIN incidents i ON i.id = d.incident_id
            WHERE d.kind = 'new' AND d.status = 'sent' AND d.sent_at >= ? AND i.resolved_at IS NULL
            ORDER BY d.id`,
-        )
-        .all(since),
+      ).all(since),
     markSkipped: (id: number, why: string) =>
       write(() =>
-        db
-          .prepare(`UPDATE deliveries SET status = 'skipped', last_error = ?, next_at = NULL WHERE id = ?`)
-          .run(why, id),
+        prepare(`UPDATE deliveries SET status = 'skipped', last_error = ?, next_at = NULL WHERE id = ?`).run(
+          why,
+          id,
+        ),
       ),
 
     /** After a crash, cards that were being sent are sent again (the duplicate risk is documented). */
     recover: immediate(
       db,
-      () => db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'sending'`).run().changes,
+      () => prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'sending'`).run().changes,
     ),
 
     forIncident: (id: number) => forIncident.all(id).map(toDelivery),
 
     /** The category the 'new' card announced (for "was …" on an 'updated' card). */
     announcedCategory: (id: number) =>
-      db
-        .prepare<[number], { category: string | null }>(
-          `SELECT category FROM deliveries WHERE incident_id = ? AND kind = 'new' AND status = 'sent' ORDER BY id LIMIT 1`,
-        )
-        .get(id)?.category ?? undefined,
+      prepare<[number], { category: string | null }>(
+        `SELECT category FROM deliveries WHERE incident_id = ? AND kind = 'new' AND status = 'sent' ORDER BY id LIMIT 1`,
+      ).get(id)?.category ?? undefined,
 
     /** Permanent failures per route, newest first: what Settings and doctor show with the fix. */
     failures(limit = 20): Array<{ route: string; error: string; fix: string | null; at: string }> {
-      return db
-        .prepare<[number], { route: string; last_error: string; fix: string | null; created_at: string }>(
-          `SELECT route, last_error, fix, created_at FROM deliveries WHERE status = 'failed' ORDER BY id DESC LIMIT ?`,
-        )
+      return prepare<[number], { route: string; last_error: string; fix: string | null; created_at: string }>(
+        `SELECT route, last_error, fix, created_at FROM deliveries WHERE status = 'failed' ORDER BY id DESC LIMIT ?`,
+      )
         .all(limit)
         .map((r) => ({ route: r.route, error: r.last_error, fix: r.fix, at: r.created_at }));
     },

@@ -1,7 +1,7 @@
 import type { Context } from '../../../shared/context.ts';
 import type { Report } from '../../../shared/report.ts';
 import { decodeContext, encodeContext } from './context-body.ts';
-import { type Db, immediate, write } from './db.ts';
+import { type Db, immediate, statementCache, write } from './db.ts';
 import { createDeliveries } from './deliveries.ts';
 import type { IncidentRow } from './rows.ts';
 import { createSearchIndex } from './search-index.ts';
@@ -79,6 +79,8 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     );
   };
 
+  // Statements of methods called per incident or per status poll: prepared on first use, once.
+  const prepare = statementCache(db);
   const setRulesState = db.prepare(
     `UPDATE incidents SET state = @state, llm_pending = @pending, updated_at = @now WHERE id = @id`,
   );
@@ -162,12 +164,12 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
       // Answered or given up: a card held for the LLM goes out now with the best report there is.
       deliveries.releaseHeld(id, ts());
       const row = get.get(id)!;
-      db.prepare(
+      prepare(
         `UPDATE incidents SET state = 'ready', llm_pending = 0, updated_at = ? WHERE id = ? AND state = 'diagnosing'`,
       ).run(ts(), id);
-      const rules = db
-        .prepare<[number], { rules_ms: number | null }>('SELECT rules_ms FROM timings WHERE incident_id = ?')
-        .get(id);
+      const rules = prepare<[number], { rules_ms: number | null }>(
+        'SELECT rules_ms FROM timings WHERE incident_id = ?',
+      ).get(id);
       upsertTimings.run({
         id,
         collectMs: null,
@@ -179,7 +181,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
     }),
 
     fail(id: number, error: string): void {
-      const stmt = db.prepare(
+      const stmt = prepare(
         `UPDATE incidents SET state = 'failed', llm_pending = 0, error = ?, updated_at = ? WHERE id = ? AND state NOT IN ('ready', 'cancelled')`,
       );
       write(() => stmt.run(error, ts(), id));
@@ -192,7 +194,7 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
 
     /** Puts an incident back at the start of the pipeline (engineer asked for a fresh analysis). */
     requeue(id: number): boolean {
-      const stmt = db.prepare(
+      const stmt = prepare(
         `UPDATE incidents SET state = 'received', llm_pending = 0, attempts = 0, error = NULL, updated_at = ?
          WHERE id = ? AND state IN ('ready', 'failed', 'cancelled')`,
       );
@@ -231,18 +233,16 @@ export function createQueue(db: Db, now: () => Date = () => new Date()) {
 
     /** Returns interrupted collections to the queue without counting the attempt. */
     release(ids: number[]): void {
-      const stmt = db.prepare(
+      const stmt = prepare(
         `UPDATE incidents SET state = 'received', attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'collecting'`,
       );
       for (const id of ids) write(() => stmt.run(ts(), id));
     },
 
     counts(): { waiting: number; collecting: number; diagnosing: number } {
-      const rows = db
-        .prepare<[], { state: string; n: number }>(
-          `SELECT state, COUNT(*) AS n FROM incidents WHERE state IN ('received','collecting','diagnosing') GROUP BY state`,
-        )
-        .all();
+      const rows = prepare<[], { state: string; n: number }>(
+        `SELECT state, COUNT(*) AS n FROM incidents WHERE state IN ('received','collecting','diagnosing') GROUP BY state`,
+      ).all();
       const by = Object.fromEntries(rows.map((r) => [r.state, r.n]));
       return { waiting: by.received ?? 0, collecting: by.collecting ?? 0, diagnosing: by.diagnosing ?? 0 };
     },
