@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { TEST_TOKEN } from '../helpers/engine.ts';
 
@@ -173,6 +174,43 @@ export function postWebhook(url: string, body: string, shares?: Shares, retried 
   });
 }
 
+/**
+ * The host's own floor for a round trip: a trivial HTTP server in its own process that answers "ok" at
+ * once. On a VM whose idle vCPUs the host must wake, a request after a second or two of quiet takes
+ * milliseconds even here (on the development VM: 0.7 ms every 20 ms, 4 ms every 200 ms, 16 ms every 2 s),
+ * so a light, steady load (the soak) reads this beside the engine's round trip.
+ */
+export async function startEcho(): Promise<{ get(): Promise<number>; stop(): void }> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = Number(
+    await new Promise<string>((r) => createInterface({ input: proc.stdout! }).once('line', r)),
+  );
+  const echoAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    get: () =>
+      new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        http
+          .get({ host: '127.0.0.1', port, agent: echoAgent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(performance.now() - t0));
+          })
+          .on('error', reject);
+      }),
+    stop() {
+      echoAgent.destroy();
+      proc.kill();
+    },
+  };
+}
+
 export async function engineStatus(url: string) {
   return (await (await fetch(`${url}/api/status`, { headers: AUTH })).json()) as {
     queue: { waiting: number; collecting: number; diagnosing: number };
@@ -191,6 +229,46 @@ export function processMemory(pid: number): { rssMb: number; peakMb: number; fds
   };
 }
 
+/**
+ * Node flags that let `heapsOf` ask a running engine for a diagnostic report (Node's process.report):
+ * each JavaScript heap's committed size, the main thread's and the analysis worker's.
+ */
+export function reportFlags(dir: string): string[] {
+  return ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${dir}`, '--report-compact'];
+}
+
+/**
+ * The engine's JavaScript heaps (committed MB: main thread, and its worker threads together), read from a
+ * report it writes on SIGUSR2 (started with `reportFlags(dir)`). What RSS holds beyond them is native:
+ * SQLite's page caches, buffers, the allocator's free lists, code. Undefined if no report came in 5 s.
+ */
+export async function heapsOf(
+  pid: number,
+  dir: string,
+): Promise<{ mainMb: number; workersMb: number } | undefined> {
+  const before = new Set(fs.readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await sleep(50);
+    const file = fs.readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.json'));
+    if (!file) continue;
+    try {
+      const r = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+        javascriptHeap: { totalMemory: number };
+        workers?: { javascriptHeap: { totalMemory: number } }[];
+      };
+      fs.rmSync(path.join(dir, file));
+      const mb = (b: number) => b / 1024 / 1024;
+      return {
+        mainMb: mb(r.javascriptHeap.totalMemory),
+        workersMb: mb((r.workers ?? []).reduce((sum, w) => sum + w.javascriptHeap.totalMemory, 0)),
+      };
+    } catch {
+      // still being written
+    }
+  }
+  return undefined;
+}
 /**
  * A thread's time on a core and time spent runnable but waiting for one, in ms, from Linux's scheduler
  * statistics (`/proc/PID/task/TID/schedstat`); the main thread's TID is the PID. Undefined elsewhere.

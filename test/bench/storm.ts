@@ -326,6 +326,8 @@ async function main(): Promise<void> {
       const page = await chromium.context.newPage();
       const sender = startSender();
       const relay = await sender.proxy(app.url);
+      // For tracing the two hops from outside (e.g. tcpdump on loopback): Alertmanager → relay → engine.
+      console.log(`\nthrough Alertmanager: engine ${app.url}, relay ${relay}`);
       const am = await startAlertmanager(`${relay}/webhook/alertmanager`, TEST_TOKEN, {
         groupBy: ['alertname', 'namespace'],
         groupInterval: '5s',

@@ -13,11 +13,19 @@ export interface CliProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `oncall-scout serve` as its own process and waits for the contract line `listening on …`. */
-export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
+/**
+ * Runs `oncall-scout serve` as its own process and waits for the contract line `listening on …`. Node
+ * flags: `nodeFlags`, then any in SERVE_NODE_FLAGS (for benchmarks run by hand).
+ */
+export async function spawnServe(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeFlags: string[] = [],
+): Promise<CliProcess> {
   const proc = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       ...(process.env.SERVE_NODE_FLAGS ? process.env.SERVE_NODE_FLAGS.split(' ') : []),
       BIN,
       'serve',
