@@ -1,5 +1,6 @@
 /**
- * Soak: steady alerts for 30 minutes (SOAK_MINUTES), run with `npm run bench:soak` — not in CI.
+ * Soak: steady alerts for 30 minutes (SOAK_MINUTES; SOAK_ALERTS per payload, default 5), run with
+ * `npm run bench:soak` — not in CI.
  *
  * Every 2 s a payload of 5 new alerts for the pods of the stand-in cluster, and the alerts of a minute
  * ago resolved; the engine collects, diagnoses with the stand-in LLM and mirrors nothing. Each minute
@@ -31,7 +32,8 @@ import {
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const EVERY_MS = 2_000;
-const PER_PAYLOAD = 5;
+// SOAK_ALERTS: more alerts per payload, to see sooner whether memory grows with the incidents handled.
+const PER_PAYLOAD = Number(process.env.SOAK_ALERTS ?? 5);
 const SCENARIO = 'crashloop-go-panic';
 
 interface Minute {
