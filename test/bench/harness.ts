@@ -8,7 +8,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { TEST_TOKEN } from '../helpers/engine.ts';
+import { type CliProcess, spawnServe } from '../helpers/cli-process.ts';
+import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 
 export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
@@ -52,6 +53,31 @@ export async function startFakes(
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * `oncall-scout serve` as its own process against the stand-ins: their cluster and Ollama, a data dir of
+ * its own, the test token; `nodeFlags` go to its Node.
+ */
+export function serveAgainst(
+  fakes: Fakes,
+  dataDir = tempDir(),
+  nodeFlags: string[] = [],
+): Promise<CliProcess> {
+  return spawnServe(
+    [
+      '--data-dir',
+      dataDir,
+      '--kubeconfig',
+      fakes.kubeconfig,
+      '--ollama-host',
+      fakes.ollama,
+      '--token',
+      TEST_TOKEN,
+    ],
+    {},
+    nodeFlags,
+  );
 }
 
 export interface Sender {

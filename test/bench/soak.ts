@@ -13,8 +13,7 @@
  * round trip above the host's floor.
  */
 import { loadScenario } from '../fixtures/scenarios/index.ts';
-import { spawnServe } from '../helpers/cli-process.ts';
-import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
+import { tempDir } from '../helpers/engine.ts';
 import { amPayload } from '../helpers/payload.ts';
 import {
   engineStatus,
@@ -25,6 +24,7 @@ import {
   processMemory,
   reportFlags,
   type Shares,
+  serveAgainst,
   sleep,
   startEcho,
   startFakes,
@@ -55,20 +55,7 @@ const s = loadScenario(SCENARIO);
 const fakes = await startFakes(SCENARIO, { tokenMs: 5 });
 const echo = await startEcho();
 const reports = tempDir('soak-reports-');
-const app = await spawnServe(
-  [
-    '--data-dir',
-    tempDir('soak-'),
-    '--kubeconfig',
-    fakes.kubeconfig,
-    '--ollama-host',
-    fakes.ollama,
-    '--token',
-    TEST_TOKEN,
-  ],
-  {},
-  reportFlags(reports),
-);
+const app = await serveAgainst(fakes, tempDir('soak-'), reportFlags(reports));
 console.log(
   `Oncall Scout soak — ${machine()}; ${MINUTES} min, ${PER_PAYLOAD} alerts every ${EVERY_MS / 1000} s`,
 );

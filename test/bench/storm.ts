@@ -25,7 +25,7 @@ import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { startAlertmanager } from '../helpers/alertmanager.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ensureRendererBuilt } from '../helpers/build-renderer.ts';
-import { type CliProcess, spawnServe } from '../helpers/cli-process.ts';
+import type { CliProcess } from '../helpers/cli-process.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 import { watchListFor } from '../helpers/list-watch.ts';
 import { amAlert, amPayload } from '../helpers/payload.ts';
@@ -40,6 +40,7 @@ import {
   processMemory,
   type Shares,
   schedStat,
+  serveAgainst,
   sleep,
   startFakes,
   startSender,
@@ -261,17 +262,7 @@ async function main(): Promise<void> {
     env: { BENCH_STORM: `${NAMESPACES}x${PODS}` },
   });
   const chromium = await launchChromium();
-  const serve = (dataDir: string) =>
-    spawnServe([
-      '--data-dir',
-      dataDir,
-      '--kubeconfig',
-      fakes.kubeconfig,
-      '--ollama-host',
-      fakes.ollama,
-      '--token',
-      TEST_TOKEN,
-    ]);
+  const serve = (dataDir: string) => serveAgainst(fakes, dataDir);
   console.log(`Oncall Scout storm — ${machine()}`);
   console.log(
     `${ALERTS.toLocaleString()} alerts (${NAMESPACES} namespaces × ${PODS} crash-looping pods) in ${PAYLOADS} payloads over ${STORM_MS / 1000} s`,

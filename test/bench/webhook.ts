@@ -13,8 +13,6 @@
  * (fakes-process.ts) and `oncall-scout serve`.
  */
 import { loadScenario } from '../fixtures/scenarios/index.ts';
-import { spawnServe } from '../helpers/cli-process.ts';
-import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 import { amPayload } from '../helpers/payload.ts';
 import {
   engineStatus,
@@ -23,6 +21,7 @@ import {
   percentile,
   postWebhook,
   type Shares,
+  serveAgainst,
   sleep,
   startFakes,
 } from './harness.ts';
@@ -111,16 +110,7 @@ function line(name: string, r: Latencies, target = true): string {
 async function main() {
   // The cluster and Ollama are other machines on a real laptop: their stand-ins yield the CPU.
   const fakes = await startFakes('oom-jvm-heap', { remote: true, tokenMs: TOKEN_MS });
-  const app = await spawnServe([
-    '--data-dir',
-    tempDir(),
-    '--kubeconfig',
-    fakes.kubeconfig,
-    '--ollama-host',
-    fakes.ollama,
-    '--token',
-    TEST_TOKEN,
-  ]);
+  const app = await serveAgainst(fakes);
   try {
     await oneAtATime(app.url, bodies(20)); // warm-up
     // Measure only once the LLM streams (the first incident's analysis; the others share it).
