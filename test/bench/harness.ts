@@ -256,6 +256,72 @@ export function processMemory(pid: number): { rssMb: number; peakMb: number; fds
 }
 
 /**
+ * A process's resident memory by kind, in MB, from `/proc/PID/smaps` (Linux; undefined elsewhere):
+ * - code: file-backed pages — Node's binary, its libraries, the SQLite addon — paged in as first used;
+ * - arenas: the C allocator's (glibc's) arenas, the main one (`[heap]`) and each thread's own: native
+ *   allocations of SQLite, zlib, buffers and V8's compiler and collector threads. `arenaExtentMb` is
+ *   how far they reach: freed memory stays resident up to it until the allocator trims the top;
+ * - other: the rest of the anonymous memory — V8's heap pages, large allocations mapped on their own,
+ *   thread stacks.
+ * A thread's arena is a 64 MiB reservation (64 MiB-aligned) whose start is readable and writable and
+ * whose rest is inaccessible; that is how it is told apart from V8's pages.
+ */
+export function residentByKind(
+  pid: number,
+): { codeMb: number; arenasMb: number; arenaExtentMb: number; otherMb: number } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const ARENA = 64 * 1024 * 1024;
+  const maps: { start: bigint; end: bigint; perms: string; name: string; rssKb: number }[] = [];
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      maps.push({
+        start: BigInt(`0x${head[1]}`),
+        end: BigInt(`0x${head[2]}`),
+        perms: head[3]!,
+        name: head[4]!.trim(),
+        rssKb: 0,
+      });
+    } else if (line.startsWith('Rss:') && maps.length > 0) {
+      maps[maps.length - 1]!.rssKb = Number(line.split(/\s+/)[1]);
+    }
+  }
+  const kb = { code: 0, arenas: 0, extent: 0, other: 0 };
+  maps.forEach((m, i) => {
+    if (m.name.startsWith('/')) kb.code += m.rssKb;
+    else if (m.name === '[heap]') {
+      kb.arenas += m.rssKb;
+      kb.extent += Number(m.end - m.start) / 1024;
+    } else if (m.name === '' && m.perms.startsWith('rw')) {
+      const next = maps[i + 1];
+      const size = m.end - m.start;
+      const threadArena =
+        m.start % BigInt(ARENA) === 0n &&
+        (size === BigInt(ARENA) ||
+          (next !== undefined &&
+            next.start === m.end &&
+            next.perms.startsWith('---') &&
+            next.end - m.start === BigInt(ARENA)));
+      if (threadArena) {
+        kb.arenas += m.rssKb;
+        kb.extent += Number(size) / 1024;
+      } else kb.other += m.rssKb;
+    } else kb.other += m.rssKb;
+  });
+  return {
+    codeMb: kb.code / 1024,
+    arenasMb: kb.arenas / 1024,
+    arenaExtentMb: kb.extent / 1024,
+    otherMb: kb.other / 1024,
+  };
+}
+
+/**
  * Node flags that let `heapsOf` ask a running engine for a diagnostic report (Node's process.report):
  * each JavaScript heap's committed size, the main thread's and the analysis worker's.
  */

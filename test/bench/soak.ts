@@ -4,7 +4,8 @@
  *
  * Every 2 s a payload of 5 new alerts for the pods of the stand-in cluster, and the alerts of a minute
  * ago resolved; the engine collects, diagnoses with the stand-in LLM and mirrors nothing. Each minute
- * it prints the engine's RSS and how much of it is JavaScript heap (Node's diagnostic report), open file
+ * it prints the engine's RSS and how much of it is JavaScript heap (Node's diagnostic report), the C
+ * allocator's arenas and code paged in (`/proc/PID/smaps`: harness.ts residentByKind), open file
  * descriptors, webhook latency, the engine's own share of it (Server-Timing), the host's floor (a
  * trivial HTTP round trip to another process, a second after each payload: harness.ts startEcho) and
  * how far analysis lags. At the end it checks the targets: RSS growth
@@ -23,6 +24,7 @@ import {
   postWebhook,
   processMemory,
   reportFlags,
+  residentByKind,
   type Shares,
   serveAgainst,
   sleep,
@@ -41,6 +43,10 @@ interface Minute {
   rssMb: number;
   /** Of the RSS: the JavaScript heaps (committed; main thread + analysis worker), and the rest (native). */
   heapsMb: number;
+  /** Of the RSS: the C allocator's arenas (and how far they reach), and code paged in (harness.ts residentByKind). */
+  arenasMb: number;
+  arenaExtentMb: number;
+  codeMb: number;
   fds: number;
   p50: number;
   p99: number;
@@ -60,10 +66,10 @@ console.log(
   `Oncall Scout soak — ${machine()}; ${MINUTES} min, ${PER_PAYLOAD} alerts every ${EVERY_MS / 1000} s`,
 );
 console.log(
-  '| minute | RSS MB | JS heaps MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
+  '| minute | RSS MB | JS heaps MB | malloc arenas MB (extent) | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
 );
 console.log(
-  '| -----: | -----: | ----------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
+  '| -----: | -----: | ----------: | ------------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
 );
 
 const minutes: Minute[] = [];
@@ -102,11 +108,15 @@ try {
     }
     const mem = processMemory(app.proc.pid!);
     const heaps = await heapsOf(app.proc.pid!, reports);
+    const kinds = residentByKind(app.proc.pid!);
     const q = (await engineStatus(app.url)).queue;
     const row = {
       minute: m,
       rssMb: mem.rssMb,
       heapsMb: heaps ? heaps.mainMb + heaps.workersMb : Number.NaN,
+      arenasMb: kinds?.arenasMb ?? Number.NaN,
+      arenaExtentMb: kinds?.arenaExtentMb ?? Number.NaN,
+      codeMb: kinds?.codeMb ?? Number.NaN,
       fds: mem.fds,
       p50: percentile(lat, 50),
       p99: percentile(lat, 99),
@@ -116,7 +126,7 @@ try {
     };
     minutes.push(row);
     console.log(
-      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
+      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
     );
   }
 } finally {
@@ -132,9 +142,13 @@ const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 console.log(
   `\nRSS ${base.rssMb.toFixed(0)} → ${last.rssMb.toFixed(0)} MB (${growth.toFixed(1)} %, target ≤ 10 %): ${verdict(growth <= 10)}`,
 );
-// Where it grew: V8's heaps (committed, so they move in steps as V8 sizes them) or native memory.
+// Where it grew: V8's heaps (committed, so they move in steps as V8 sizes them) or native memory, and of
+// that the C allocator's arenas (freed memory stays resident in them up to their extent) and code.
 console.log(
   `  of which the JavaScript heaps ${base.heapsMb.toFixed(0)} → ${last.heapsMb.toFixed(0)} MB, the rest ${(base.rssMb - base.heapsMb).toFixed(0)} → ${(last.rssMb - last.heapsMb).toFixed(0)} MB`,
+);
+console.log(
+  `  malloc arenas ${base.arenasMb.toFixed(0)} → ${last.arenasMb.toFixed(0)} MB (reaching ${base.arenaExtentMb.toFixed(0)} → ${last.arenaExtentMb.toFixed(0)} MB), code ${base.codeMb.toFixed(0)} → ${last.codeMb.toFixed(0)} MB`,
 );
 console.log(`file descriptors ${base.fds} → ${last.fds}: ${verdict(last.fds <= base.fds + 2)}`);
 // The round trip includes the client and the machine waking up for a request every 2 s: judged above the
