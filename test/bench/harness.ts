@@ -2,12 +2,13 @@
  * What the benchmark scripts share: the stand-ins in their own process, timed webhook posts, the
  * engine's memory from /proc, percentiles and the machine line every figure is printed with.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { type CliProcess, spawnServe } from '../helpers/cli-process.ts';
 import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 
@@ -63,6 +64,7 @@ export function serveAgainst(
   fakes: Fakes,
   dataDir = tempDir(),
   nodeFlags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CliProcess> {
   return spawnServe(
     [
@@ -75,7 +77,7 @@ export function serveAgainst(
       '--token',
       TEST_TOKEN,
     ],
-    {},
+    env,
     nodeFlags,
   );
 }
@@ -322,6 +324,47 @@ export function residentByKind(
 }
 
 /**
+ * The environment that preloads `malloc-info.c` into the engine (compiled here with `cc`), so that it
+ * writes glibc's malloc_info(3) to `file` every 10 s; read it with `mallocInUse`. Undefined, with the
+ * reason, where that cannot work (not Linux, no C compiler).
+ */
+export function mallocInfoPreload(dir: string): { env: NodeJS.ProcessEnv; file: string } | string {
+  if (process.platform !== 'linux') return 'malloc_info needs Linux (glibc)';
+  const lib = path.join(dir, 'malloc-info.so');
+  const source = fileURLToPath(new URL('./malloc-info.c', import.meta.url));
+  const cc = spawnSync('cc', ['-O2', '-shared', '-fPIC', '-o', lib, source, '-lpthread'], {
+    encoding: 'utf8',
+  });
+  if (cc.status !== 0) return `could not compile malloc-info.c: ${cc.error?.message ?? cc.stderr}`;
+  const file = path.join(dir, 'malloc-info.xml');
+  return { env: { LD_PRELOAD: lib, MI_FILE: file }, file };
+}
+
+/**
+ * From the latest malloc_info(3) report: what the C allocator holds from the system in all its arenas,
+ * and how much of that is free (in its bins: freed, kept for reuse, resident once touched), in MB.
+ */
+export function mallocInUse(file: string): { systemMb: number; freeMb: number } | undefined {
+  let xml: string;
+  try {
+    xml = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The totals over all arenas follow the last arena's element.
+  const totals = xml.slice(xml.lastIndexOf('</heap>'));
+  const size = (re: RegExp) => Number(re.exec(totals)?.[1] ?? Number.NaN);
+  const mb = (b: number) => b / 1024 / 1024;
+  return {
+    systemMb: mb(size(/<system type="current" size="(\d+)"/)),
+    freeMb: mb(
+      size(/<total type="fast" count="\d+" size="(\d+)"/) +
+        size(/<total type="rest" count="\d+" size="(\d+)"/),
+    ),
+  };
+}
+
+/**
  * Node flags that let `heapsOf` ask a running engine for a diagnostic report (Node's process.report):
  * each JavaScript heap's committed size, the main thread's and the analysis worker's.
  */
@@ -330,14 +373,15 @@ export function reportFlags(dir: string): string[] {
 }
 
 /**
- * The engine's JavaScript heaps (committed MB: main thread, and its worker threads together), read from a
+ * The engine's JavaScript heaps (committed MB: main thread, and its worker threads together; and how much
+ * of them objects use, live or not yet collected), read from a
  * report it writes on SIGUSR2 (started with `reportFlags(dir)`). What RSS holds beyond them is native:
  * SQLite's page caches, buffers, the allocator's free lists, code. Undefined if no report came in 5 s.
  */
 export async function heapsOf(
   pid: number,
   dir: string,
-): Promise<{ mainMb: number; workersMb: number } | undefined> {
+): Promise<{ mainMb: number; workersMb: number; usedMb: number } | undefined> {
   const before = new Set(fs.readdirSync(dir));
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 100; i++) {
@@ -346,14 +390,20 @@ export async function heapsOf(
     if (!file) continue;
     try {
       const r = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
-        javascriptHeap: { totalMemory: number };
-        workers?: { javascriptHeap: { totalMemory: number } }[];
+        javascriptHeap: { totalMemory: number; usedMemory: number };
+        workers?: { javascriptHeap: { totalMemory: number; usedMemory: number } }[];
       };
       fs.rmSync(path.join(dir, file));
       const mb = (b: number) => b / 1024 / 1024;
       return {
         mainMb: mb(r.javascriptHeap.totalMemory),
         workersMb: mb((r.workers ?? []).reduce((sum, w) => sum + w.javascriptHeap.totalMemory, 0)),
+        usedMb: mb(
+          (r.workers ?? []).reduce(
+            (sum, w) => sum + w.javascriptHeap.usedMemory,
+            r.javascriptHeap.usedMemory,
+          ),
+        ),
       };
     } catch {
       // still being written

@@ -5,10 +5,11 @@
  * Every 2 s a payload of 5 new alerts for the pods of the stand-in cluster, and the alerts of a minute
  * ago resolved; the engine collects, diagnoses with the stand-in LLM and mirrors nothing. Each minute
  * it prints the engine's RSS and how much of it is JavaScript heap (Node's diagnostic report), the C
- * allocator's arenas and code paged in (`/proc/PID/smaps`: harness.ts residentByKind), open file
- * descriptors, webhook latency, the engine's own share of it (Server-Timing), the host's floor (a
- * trivial HTTP round trip to another process, a second after each payload: harness.ts startEcho) and
- * how far analysis lags. At the end it checks the targets: RSS growth
+ * allocator's arenas and code paged in (`/proc/PID/smaps`: harness.ts residentByKind; with
+ * SOAK_MALLOC_INFO=1 also how much of the allocator's memory is in use and how much it keeps freed:
+ * malloc-info.c), open file descriptors, webhook latency, the engine's own share of it (Server-Timing),
+ * the host's floor (a trivial HTTP round trip to another process, a second after each payload:
+ * harness.ts startEcho) and how far analysis lags. At the end it checks the targets: RSS growth
  * ≤ 10 % (from minute 3, after warm-up, to the last minute), no file-descriptor growth, and no slowdown
  * (last minute's p50 within 1.5× of minute 3's, plus a millisecond) of the engine's share and of the
  * round trip above the host's floor.
@@ -20,6 +21,8 @@ import {
   engineStatus,
   heapsOf,
   machine,
+  mallocInfoPreload,
+  mallocInUse,
   percentile,
   postWebhook,
   processMemory,
@@ -43,9 +46,14 @@ interface Minute {
   rssMb: number;
   /** Of the RSS: the JavaScript heaps (committed; main thread + analysis worker), and the rest (native). */
   heapsMb: number;
+  /** Of the heaps: what objects use (live, or garbage not collected yet). */
+  heapsUsedMb: number;
   /** Of the RSS: the C allocator's arenas (and how far they reach), and code paged in (harness.ts residentByKind). */
   arenasMb: number;
   arenaExtentMb: number;
+  /** With SOAK_MALLOC_INFO=1, from glibc's malloc_info: what the C allocator has handed out and not freed, and what it keeps freed. */
+  mallocInUseMb: number;
+  mallocFreeMb: number;
   codeMb: number;
   fds: number;
   p50: number;
@@ -61,15 +69,20 @@ const s = loadScenario(SCENARIO);
 const fakes = await startFakes(SCENARIO, { tokenMs: 5 });
 const echo = await startEcho();
 const reports = tempDir('soak-reports-');
-const app = await serveAgainst(fakes, tempDir('soak-'), reportFlags(reports));
+// SOAK_MALLOC_INFO=1: how much of the C allocator's memory is in use and how much it keeps freed
+// (malloc-info.c, preloaded into the engine; Linux, needs `cc`).
+const malloc = process.env.SOAK_MALLOC_INFO === '1' ? mallocInfoPreload(tempDir('soak-malloc-')) : undefined;
+if (typeof malloc === 'string') console.log(`SOAK_MALLOC_INFO: ${malloc}; going on without it`);
+const preload = typeof malloc === 'object' ? malloc : undefined;
+const app = await serveAgainst(fakes, tempDir('soak-'), reportFlags(reports), preload?.env);
 console.log(
   `Oncall Scout soak — ${machine()}; ${MINUTES} min, ${PER_PAYLOAD} alerts every ${EVERY_MS / 1000} s`,
 );
 console.log(
-  '| minute | RSS MB | JS heaps MB | malloc arenas MB (extent) | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
+  '| minute | RSS MB | JS heaps MB (used) | malloc arenas MB (extent) | malloc in use / free MB | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
 );
 console.log(
-  '| -----: | -----: | ----------: | ------------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
+  '| -----: | -----: | -----------------: | ------------------------: | ----------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
 );
 
 const minutes: Minute[] = [];
@@ -109,14 +122,18 @@ try {
     const mem = processMemory(app.proc.pid!);
     const heaps = await heapsOf(app.proc.pid!, reports);
     const kinds = residentByKind(app.proc.pid!);
+    const arenas = preload ? mallocInUse(preload.file) : undefined;
     const q = (await engineStatus(app.url)).queue;
     const row = {
       minute: m,
       rssMb: mem.rssMb,
       heapsMb: heaps ? heaps.mainMb + heaps.workersMb : Number.NaN,
+      heapsUsedMb: heaps?.usedMb ?? Number.NaN,
       arenasMb: kinds?.arenasMb ?? Number.NaN,
       arenaExtentMb: kinds?.arenaExtentMb ?? Number.NaN,
       codeMb: kinds?.codeMb ?? Number.NaN,
+      mallocInUseMb: arenas ? arenas.systemMb - arenas.freeMb : Number.NaN,
+      mallocFreeMb: arenas?.freeMb ?? Number.NaN,
       fds: mem.fds,
       p50: percentile(lat, 50),
       p99: percentile(lat, 99),
@@ -126,7 +143,7 @@ try {
     };
     minutes.push(row);
     console.log(
-      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
+      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} (${row.heapsUsedMb.toFixed(0)}) | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${preload ? `${row.mallocInUseMb.toFixed(0)} / ${row.mallocFreeMb.toFixed(0)}` : '–'} | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
     );
   }
 } finally {
@@ -145,11 +162,16 @@ console.log(
 // Where it grew: V8's heaps (committed, so they move in steps as V8 sizes them) or native memory, and of
 // that the C allocator's arenas (freed memory stays resident in them up to their extent) and code.
 console.log(
-  `  of which the JavaScript heaps ${base.heapsMb.toFixed(0)} → ${last.heapsMb.toFixed(0)} MB, the rest ${(base.rssMb - base.heapsMb).toFixed(0)} → ${(last.rssMb - last.heapsMb).toFixed(0)} MB`,
+  `  of which the JavaScript heaps ${base.heapsMb.toFixed(0)} → ${last.heapsMb.toFixed(0)} MB (used ${base.heapsUsedMb.toFixed(0)} → ${last.heapsUsedMb.toFixed(0)} MB), the rest ${(base.rssMb - base.heapsMb).toFixed(0)} → ${(last.rssMb - last.heapsMb).toFixed(0)} MB`,
 );
 console.log(
   `  malloc arenas ${base.arenasMb.toFixed(0)} → ${last.arenasMb.toFixed(0)} MB (reaching ${base.arenaExtentMb.toFixed(0)} → ${last.arenaExtentMb.toFixed(0)} MB), code ${base.codeMb.toFixed(0)} → ${last.codeMb.toFixed(0)} MB`,
 );
+if (preload) {
+  console.log(
+    `  the C allocator's memory in use ${base.mallocInUseMb.toFixed(1)} → ${last.mallocInUseMb.toFixed(1)} MB, kept free ${base.mallocFreeMb.toFixed(1)} → ${last.mallocFreeMb.toFixed(1)} MB`,
+  );
+}
 console.log(`file descriptors ${base.fds} → ${last.fds}: ${verdict(last.fds <= base.fds + 2)}`);
 // The round trip includes the client and the machine waking up for a request every 2 s: judged above the
 // host's floor, measured the same way at the same cadence. The engine's own share tells an engine that
