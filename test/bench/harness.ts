@@ -14,6 +14,8 @@ import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 
 export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
 export interface Fakes {
   kubeconfig: string;
   kube: string;
@@ -263,14 +265,14 @@ export function processMemory(pid: number): { rssMb: number; peakMb: number; fds
  * - arenas: the C allocator's (glibc's) arenas, the main one (`[heap]`) and each thread's own: native
  *   allocations of SQLite, zlib, buffers and V8's compiler and collector threads. `arenaExtentMb` is
  *   how far they reach: freed memory stays resident up to it until the allocator trims the top;
- * - other: the rest of the anonymous memory — V8's heap pages, large allocations mapped on their own,
- *   thread stacks.
+ * The rest is anonymous memory outside the arenas — V8's heap pages, large allocations mapped on their
+ * own, thread stacks.
  * A thread's arena is a 64 MiB reservation (64 MiB-aligned) whose start is readable and writable and
  * whose rest is inaccessible; that is how it is told apart from V8's pages.
  */
 export function residentByKind(
   pid: number,
-): { codeMb: number; arenasMb: number; arenaExtentMb: number; otherMb: number } | undefined {
+): { codeMb: number; arenasMb: number; arenaExtentMb: number } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8');
@@ -293,7 +295,7 @@ export function residentByKind(
       maps[maps.length - 1]!.rssKb = Number(line.split(/\s+/)[1]);
     }
   }
-  const kb = { code: 0, arenas: 0, extent: 0, other: 0 };
+  const kb = { code: 0, arenas: 0, extent: 0 };
   maps.forEach((m, i) => {
     if (m.name.startsWith('/')) kb.code += m.rssKb;
     else if (m.name === '[heap]') {
@@ -312,21 +314,20 @@ export function residentByKind(
       if (threadArena) {
         kb.arenas += m.rssKb;
         kb.extent += Number(size) / 1024;
-      } else kb.other += m.rssKb;
-    } else kb.other += m.rssKb;
+      }
+    }
   });
   return {
     codeMb: kb.code / 1024,
     arenasMb: kb.arenas / 1024,
     arenaExtentMb: kb.extent / 1024,
-    otherMb: kb.other / 1024,
   };
 }
 
 /**
  * The environment that preloads `malloc-info.c` into the engine (compiled here with `cc`), so that it
- * writes glibc's malloc_info(3) to `file` every 10 s; read it with `mallocInUse`. Undefined, with the
- * reason, where that cannot work (not Linux, no C compiler).
+ * writes glibc's malloc_info(3) to `file` every 10 s; read it with `mallocInUse`. Where that cannot
+ * work (not Linux, no C compiler), a string saying why.
  */
 export function mallocInfoPreload(dir: string): { env: NodeJS.ProcessEnv; file: string } | string {
   if (process.platform !== 'linux') return 'malloc_info needs Linux (glibc)';
@@ -341,10 +342,10 @@ export function mallocInfoPreload(dir: string): { env: NodeJS.ProcessEnv; file: 
 }
 
 /**
- * From the latest malloc_info(3) report: what the C allocator holds from the system in all its arenas,
- * and how much of that is free (in its bins: freed, kept for reuse, resident once touched), in MB.
+ * From the latest malloc_info(3) report, over all the C allocator's arenas, in MB: what it has handed out
+ * and not taken back, and what it holds free (in its bins: freed, kept for reuse, resident once touched).
  */
-export function mallocInUse(file: string): { systemMb: number; freeMb: number } | undefined {
+export function mallocInUse(file: string): { inUseMb: number; freeMb: number } | undefined {
   let xml: string;
   try {
     xml = fs.readFileSync(file, 'utf8');
@@ -354,14 +355,10 @@ export function mallocInUse(file: string): { systemMb: number; freeMb: number } 
   // The totals over all arenas follow the last arena's element.
   const totals = xml.slice(xml.lastIndexOf('</heap>'));
   const size = (re: RegExp) => Number(re.exec(totals)?.[1] ?? Number.NaN);
-  const mb = (b: number) => b / 1024 / 1024;
-  return {
-    systemMb: mb(size(/<system type="current" size="(\d+)"/)),
-    freeMb: mb(
-      size(/<total type="fast" count="\d+" size="(\d+)"/) +
-        size(/<total type="rest" count="\d+" size="(\d+)"/),
-    ),
-  };
+  const system = size(/<system type="current" size="(\d+)"/);
+  const free =
+    size(/<total type="fast" count="\d+" size="(\d+)"/) + size(/<total type="rest" count="\d+" size="(\d+)"/);
+  return { inUseMb: mb(system - free), freeMb: mb(free) };
 }
 
 /**
@@ -394,7 +391,6 @@ export async function heapsOf(
         workers?: { javascriptHeap: { totalMemory: number; usedMemory: number } }[];
       };
       fs.rmSync(path.join(dir, file));
-      const mb = (b: number) => b / 1024 / 1024;
       return {
         mainMb: mb(r.javascriptHeap.totalMemory),
         workersMb: mb((r.workers ?? []).reduce((sum, w) => sum + w.javascriptHeap.totalMemory, 0)),

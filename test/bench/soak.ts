@@ -132,7 +132,7 @@ try {
       arenasMb: kinds?.arenasMb ?? Number.NaN,
       arenaExtentMb: kinds?.arenaExtentMb ?? Number.NaN,
       codeMb: kinds?.codeMb ?? Number.NaN,
-      mallocInUseMb: arenas ? arenas.systemMb - arenas.freeMb : Number.NaN,
+      mallocInUseMb: arenas?.inUseMb ?? Number.NaN,
       mallocFreeMb: arenas?.freeMb ?? Number.NaN,
       fds: mem.fds,
       p50: percentile(lat, 50),
