@@ -57,6 +57,24 @@ describe('one LLM analysis shared by a storm', () => {
     expect(await shared.find('k', () => true)).toBeNull();
   });
 
+  it('lets go of reports that can no longer be shared, and keeps at most 5,000', async () => {
+    let now = 0;
+    const shared = new SharedAnalyses(() => now);
+    for (let i = 0; i < 10; i++) await shared.run(`w${i}`, i, 'pod-a', async () => report('pod-a'));
+    expect(shared.kept).toBe(10);
+    // Analysed again later, w0 is the freshest; the other nine expire when a new report is kept.
+    now = 20 * 60_000;
+    await shared.run('w0', 11, 'pod-a', async () => report('pod-a'));
+    now = 31 * 60_000;
+    await shared.run('w10', 12, 'pod-a', async () => report('pod-a'));
+    expect(shared.kept).toBe(2);
+    expect((await shared.find('w0', () => true))?.incident).toBe(11);
+    for (let i = 0; i < 5_010; i++) await shared.run(`n${i}`, 100 + i, 'pod-a', async () => report('pod-a'));
+    expect(shared.kept).toBe(5_000);
+    expect(await shared.find('n0', () => true)).toBeNull();
+    expect((await shared.find('n5009', () => true))?.incident).toBe(5_109);
+  });
+
   it("the reused report names this incident's pod and says where it came from", async () => {
     const ctx = podContext(loadScenario('crashloop-go-panic'));
     const mine = ctx.pods[0]!.name;

@@ -20,6 +20,8 @@ export function analysisKey(alert: Alert, ctx: Context, rules: Report): string |
 }
 
 const SHARE_FOR_MS = 30 * 60_000;
+/** Reports kept at most: a storm's distinct (alertname, workload, finding) groups, with room to spare. */
+const MAX_KEPT = 5_000;
 
 interface Entry {
   incident: number;
@@ -34,6 +36,11 @@ export class SharedAnalyses {
   private readonly running = new Map<string, Promise<Entry | null>>();
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** How many finished reports are kept for sharing. */
+  get kept(): number {
+    return this.done.size;
+  }
 
   /**
    * A finished analysis for this key, or the one in flight (awaited), or null: analyse yourself. Only
@@ -57,8 +64,15 @@ export class SharedAnalyses {
     const p = analyse().then((report) => {
       if (!report) return null;
       const e = { incident, pod, report, at: this.now() };
+      // Oldest first (a key analysed again moves to the end), so what can no longer be shared — older
+      // than SHARE_FOR_MS, or past MAX_KEPT — is at the front and is let go now: a week of distinct
+      // workloads would otherwise keep thousands of stale reports in memory.
+      this.done.delete(key);
       this.done.set(key, e);
-      if (this.done.size > 5_000) this.done.delete(this.done.keys().next().value!);
+      for (const [k, old] of this.done) {
+        if (this.done.size <= MAX_KEPT && e.at - old.at < SHARE_FOR_MS) break;
+        this.done.delete(k);
+      }
       return e;
     });
     this.running.set(key, p);
