@@ -370,15 +370,22 @@ export function reportFlags(dir: string): string[] {
 }
 
 /**
- * The engine's JavaScript heaps (committed MB: main thread, and its worker threads together; and how much
- * of them objects use, live or not yet collected), read from a
+ * The engine's JavaScript heaps (committed MB: main thread, and its worker threads together; how much
+ * of them objects use, live or not yet collected; and how much of them is the young generation, which V8
+ * enlarges in steps up to its cap as objects survive and shrinks only when it reduces memory), read from a
  * report it writes on SIGUSR2 (started with `reportFlags(dir)`). What RSS holds beyond them is native:
  * SQLite's page caches, buffers, the allocator's free lists, code. Undefined if no report came in 5 s.
  */
+interface ReportHeap {
+  totalMemory: number;
+  usedMemory: number;
+  heapSpaces?: Record<string, { memorySize: number }>;
+}
+
 export async function heapsOf(
   pid: number,
   dir: string,
-): Promise<{ mainMb: number; workersMb: number; usedMb: number } | undefined> {
+): Promise<{ mainMb: number; workersMb: number; usedMb: number; youngMb: number } | undefined> {
   const before = new Set(fs.readdirSync(dir));
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 100; i++) {
@@ -387,10 +394,13 @@ export async function heapsOf(
     if (!file) continue;
     try {
       const r = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
-        javascriptHeap: { totalMemory: number; usedMemory: number };
-        workers?: { javascriptHeap: { totalMemory: number; usedMemory: number } }[];
+        javascriptHeap: ReportHeap;
+        workers?: { javascriptHeap: ReportHeap }[];
       };
       fs.rmSync(path.join(dir, file));
+      const heaps = [r.javascriptHeap, ...(r.workers ?? []).map((w) => w.javascriptHeap)];
+      const young = (h: ReportHeap) =>
+        (h.heapSpaces?.new_space?.memorySize ?? 0) + (h.heapSpaces?.new_large_object_space?.memorySize ?? 0);
       return {
         mainMb: mb(r.javascriptHeap.totalMemory),
         workersMb: mb((r.workers ?? []).reduce((sum, w) => sum + w.javascriptHeap.totalMemory, 0)),
@@ -400,6 +410,7 @@ export async function heapsOf(
             r.javascriptHeap.usedMemory,
           ),
         ),
+        youngMb: mb(heaps.reduce((sum, h) => sum + young(h), 0)),
       };
     } catch {
       // still being written

@@ -46,8 +46,9 @@ interface Minute {
   rssMb: number;
   /** Of the RSS: the JavaScript heaps (committed; main thread + analysis worker), and the rest (native). */
   heapsMb: number;
-  /** Of the heaps: what objects use (live, or garbage not collected yet). */
+  /** Of the heaps: what objects use (live, or garbage not collected yet), and the young generations. */
   heapsUsedMb: number;
+  heapsYoungMb: number;
   /** Of the RSS: the C allocator's arenas (and how far they reach), and code paged in (harness.ts residentByKind). */
   arenasMb: number;
   arenaExtentMb: number;
@@ -79,10 +80,10 @@ console.log(
   `Oncall Scout soak — ${machine()}; ${MINUTES} min, ${PER_PAYLOAD} alerts every ${EVERY_MS / 1000} s`,
 );
 console.log(
-  '| minute | RSS MB | JS heaps MB (used) | malloc arenas MB (extent) | malloc in use / free MB | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
+  '| minute | RSS MB | JS heaps MB (used; young) | malloc arenas MB (extent) | malloc in use / free MB | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
 );
 console.log(
-  '| -----: | -----: | -----------------: | ------------------------: | ----------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
+  '| -----: | -----: | -----------------------: | ------------------------: | ----------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
 );
 
 const minutes: Minute[] = [];
@@ -129,6 +130,7 @@ try {
       rssMb: mem.rssMb,
       heapsMb: heaps ? heaps.mainMb + heaps.workersMb : Number.NaN,
       heapsUsedMb: heaps?.usedMb ?? Number.NaN,
+      heapsYoungMb: heaps?.youngMb ?? Number.NaN,
       arenasMb: kinds?.arenasMb ?? Number.NaN,
       arenaExtentMb: kinds?.arenaExtentMb ?? Number.NaN,
       codeMb: kinds?.codeMb ?? Number.NaN,
@@ -143,7 +145,7 @@ try {
     };
     minutes.push(row);
     console.log(
-      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} (${row.heapsUsedMb.toFixed(0)}) | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${preload ? `${row.mallocInUseMb.toFixed(0)} / ${row.mallocFreeMb.toFixed(0)}` : '–'} | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
+      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} (${row.heapsUsedMb.toFixed(0)}; ${row.heapsYoungMb.toFixed(0)}) | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${preload ? `${row.mallocInUseMb.toFixed(0)} / ${row.mallocFreeMb.toFixed(0)}` : '–'} | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
     );
   }
 } finally {
@@ -162,7 +164,7 @@ console.log(
 // Where it grew: V8's heaps (committed, so they move in steps as V8 sizes them) or native memory, and of
 // that the C allocator's arenas (freed memory stays resident in them up to their extent) and code.
 console.log(
-  `  of which the JavaScript heaps ${base.heapsMb.toFixed(0)} → ${last.heapsMb.toFixed(0)} MB (used ${base.heapsUsedMb.toFixed(0)} → ${last.heapsUsedMb.toFixed(0)} MB), the rest ${(base.rssMb - base.heapsMb).toFixed(0)} → ${(last.rssMb - last.heapsMb).toFixed(0)} MB`,
+  `  of which the JavaScript heaps ${base.heapsMb.toFixed(0)} → ${last.heapsMb.toFixed(0)} MB (used ${base.heapsUsedMb.toFixed(0)} → ${last.heapsUsedMb.toFixed(0)} MB, young generations ${base.heapsYoungMb.toFixed(0)} → ${last.heapsYoungMb.toFixed(0)} MB), the rest ${(base.rssMb - base.heapsMb).toFixed(0)} → ${(last.rssMb - last.heapsMb).toFixed(0)} MB`,
 );
 console.log(
   `  malloc arenas ${base.arenasMb.toFixed(0)} → ${last.arenasMb.toFixed(0)} MB (reaching ${base.arenaExtentMb.toFixed(0)} → ${last.arenaExtentMb.toFixed(0)} MB), code ${base.codeMb.toFixed(0)} → ${last.codeMb.toFixed(0)} MB`,
