@@ -14,33 +14,40 @@ export interface CliProcess {
 }
 
 /**
+ * What the bin's shebang (`bin/oncall-scout.mjs`) sets for the engine; `spawnServe` runs node itself
+ * (with flags), so it sets the same.
+ */
+export const SERVE_ENV: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
+
+/**
  * Runs `oncall-scout serve` as its own process and waits for the contract line `listening on …`. Node
  * flags: `nodeFlags`, then any in SERVE_NODE_FLAGS (for benchmarks run by hand).
  */
-export async function spawnServe(
+export function spawnServe(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   nodeFlags: string[] = [],
 ): Promise<CliProcess> {
-  const proc = spawn(
-    process.execPath,
-    [
-      ...nodeFlags,
-      ...(process.env.SERVE_NODE_FLAGS ? process.env.SERVE_NODE_FLAGS.split(' ') : []),
-      BIN,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const flags = process.env.SERVE_NODE_FLAGS ? process.env.SERVE_NODE_FLAGS.split(' ') : [];
+  return startServe(process.execPath, [...nodeFlags, ...flags, BIN], args, { ...SERVE_ENV, ...env });
+}
+
+/** Runs the bin as an executable, through its shebang, as `oncall-scout serve` typed in a shell does. */
+export function execServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
+  return startServe(BIN, [], args, env);
+}
+
+async function startServe(
+  command: string,
+  before: string[],
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CliProcess> {
+  const proc = spawn(command, [...before, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

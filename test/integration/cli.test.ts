@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeKube } from '../fakes/kube-apiserver.ts';
 import { type FakeOllama, startFakeOllama } from '../fakes/ollama.ts';
 import { loadScenario, scenarioPayload } from '../fixtures/scenarios/index.ts';
-import { BIN, ROOT, spawnServe } from '../helpers/cli-process.ts';
+import { BIN, execServe, ROOT, spawnServe } from '../helpers/cli-process.ts';
 import { scenarioCluster } from '../helpers/cluster.ts';
 import { tempDir } from '../helpers/engine.ts';
 import { getJson, waitFor } from '../helpers/http.ts';
@@ -101,6 +101,24 @@ describe('oncall-scout CLI', () => {
       await first.stop();
     }
   });
+});
+
+describe('oncall-scout as a command (its shebang)', () => {
+  it.runIf(process.platform === 'linux')(
+    'serve runs with two C allocator arenas, however the caller set MALLOC_ARENA_MAX',
+    async () => {
+      const app = await execServe(['--data-dir', tempDir(), '--no-llm'], { MALLOC_ARENA_MAX: '8' });
+      try {
+        const environ = fs.readFileSync(`/proc/${app.proc.pid}/environ`, 'utf8').split('\0');
+        expect(environ).toContain('MALLOC_ARENA_MAX=2');
+        // The process the shebang started is the engine itself (env execs node), not a wrapper.
+        expect(fs.readlinkSync(`/proc/${app.proc.pid}/exe`)).toBe(fs.realpathSync(process.execPath));
+        expect((await getJson(`${app.url}/healthz`, null)).body).toMatchObject({ ok: true });
+      } finally {
+        await app.stop();
+      }
+    },
+  );
 });
 
 describe('oncall-scout demo', () => {
