@@ -369,6 +369,13 @@ export function reportFlags(dir: string): string[] {
   return ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${dir}`, '--report-compact'];
 }
 
+/** One JavaScript heap as Node's diagnostic report gives it. */
+interface ReportHeap {
+  totalMemory: number;
+  usedMemory: number;
+  heapSpaces?: Record<string, { memorySize: number }>;
+}
+
 /**
  * The engine's JavaScript heaps (committed MB: main thread, and its worker threads together; how much
  * of them objects use, live or not yet collected; and how much of them is the young generation, which V8
@@ -376,12 +383,6 @@ export function reportFlags(dir: string): string[] {
  * report it writes on SIGUSR2 (started with `reportFlags(dir)`). What RSS holds beyond them is native:
  * SQLite's page caches, buffers, the allocator's free lists, code. Undefined if no report came in 5 s.
  */
-interface ReportHeap {
-  totalMemory: number;
-  usedMemory: number;
-  heapSpaces?: Record<string, { memorySize: number }>;
-}
-
 export async function heapsOf(
   pid: number,
   dir: string,

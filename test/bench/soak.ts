@@ -3,7 +3,8 @@
  * `npm run bench:soak` — not in CI.
  *
  * Every 2 s a payload of 5 new alerts for the pods of the stand-in cluster, and the alerts of a minute
- * ago resolved; the engine collects, diagnoses with the stand-in LLM and mirrors nothing. Each minute
+ * ago resolved, to an engine started as `oncall-scout serve` runs (two C allocator arenas:
+ * cli-process.ts); the engine collects, diagnoses with the stand-in LLM and mirrors nothing. Each minute
  * it prints the engine's RSS and how much of it is JavaScript heap (Node's diagnostic report), the C
  * allocator's arenas and code paged in (`/proc/PID/smaps`: harness.ts residentByKind; with
  * SOAK_MALLOC_INFO=1 also how much of the allocator's memory is in use and how much it keeps freed:

@@ -17,7 +17,7 @@ export interface CliProcess {
  * What the bin's shebang (`bin/oncall-scout.mjs`) sets for the engine; `spawnServe` runs node itself
  * (with flags), so it sets the same.
  */
-export const SERVE_ENV: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
+const SERVE_ENV: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
 
 /**
  * Runs `oncall-scout serve` as its own process and waits for the contract line `listening on …`. Node
