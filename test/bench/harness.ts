@@ -405,12 +405,7 @@ export async function heapsOf(
       return {
         mainMb: mb(r.javascriptHeap.totalMemory),
         workersMb: mb((r.workers ?? []).reduce((sum, w) => sum + w.javascriptHeap.totalMemory, 0)),
-        usedMb: mb(
-          (r.workers ?? []).reduce(
-            (sum, w) => sum + w.javascriptHeap.usedMemory,
-            r.javascriptHeap.usedMemory,
-          ),
-        ),
+        usedMb: mb(heaps.reduce((sum, h) => sum + h.usedMemory, 0)),
         youngMb: mb(heaps.reduce((sum, h) => sum + young(h), 0)),
       };
     } catch {

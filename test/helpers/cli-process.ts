@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +15,15 @@ export interface CliProcess {
 }
 
 /**
- * What the bin's shebang (`bin/oncall-scout.mjs`) sets for the engine; `spawnServe` runs node itself
- * (with flags), so it sets the same.
+ * What the bin's shebang (`#!/usr/bin/env -S NAME=value … node`) sets for the engine, read from the bin
+ * itself: `spawnServe` runs node directly (with flags), so it sets the same.
  */
-const SERVE_ENV: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
+const SERVE_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  [...(fs.readFileSync(BIN, 'utf8').split('\n', 1)[0] ?? '').matchAll(/\s([A-Z_]+)=(\S+)/g)].map((m) => [
+    m[1]!,
+    m[2]!,
+  ]),
+);
 
 /**
  * Runs `oncall-scout serve` as its own process and waits for the contract line `listening on …`. Node
