@@ -85,6 +85,7 @@ export function serveAgainst(
 }
 
 export interface Sender {
+  pid: number;
   /** Hands the payload texts over, to be posted by index. */
   load(bodies: string[]): Promise<void>;
   /** Posts payload i to the engine at `url` (not waiting for the answer). */
@@ -109,6 +110,7 @@ export function startSender(): Sender {
       proc.stdin!.write(`${cmd}\n`);
     });
   return {
+    pid: proc.pid!,
     async load(bodies) {
       const file = `${os.tmpdir()}/storm-bodies-${proc.pid}.json`;
       fs.writeFileSync(file, JSON.stringify(bodies));

@@ -15,6 +15,9 @@
  * The webhook is posted to (or, behind Alertmanager, relayed and timed) by sender-process.ts, which does
  * nothing else: this process's event loop is busy with the browser and the event stream.
  *
+ * STORM_PIN=1 (Linux, an experiment: pin-cores.ts) gives the engine's main thread and the sender a core
+ * of their own and everything else the others, to see the webhook's latency without the wait for a core.
+ *
  * The cluster (storm-cluster.ts): one bad rollout crash-looping every replica of a service in 100
  * namespaces, 100 pods each. Scale with STORM_NAMESPACES and STORM_PODS.
  */
@@ -45,6 +48,7 @@ import {
   startFakes,
   startSender,
 } from './harness.ts';
+import { type CorePin, pinCores } from './pin-cores.ts';
 import { STORM_SCENARIO, stormNamespace, stormPod } from './storm-cluster.ts';
 
 const NAMESPACES = Number(process.env.STORM_NAMESPACES ?? 100);
@@ -55,6 +59,8 @@ const STORM_MS = Number(process.env.STORM_SECONDS ?? 60) * 1000;
 const DRAIN_LIMIT_MS = Number(process.env.STORM_DRAIN_MINUTES ?? 20) * 60_000;
 const PHASES = (process.env.STORM_PHASES ?? 'direct,alertmanager').split(',');
 const s = loadScenario(STORM_SCENARIO);
+// STORM_PIN=1: an experiment (pin-cores.ts) — the engine's main thread and the sender get a core of their own.
+const PIN = process.env.STORM_PIN === '1';
 
 const pct = percentile;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -267,6 +273,22 @@ async function main(): Promise<void> {
   console.log(
     `${ALERTS.toLocaleString()} alerts (${NAMESPACES} namespaces × ${PODS} crash-looping pods) in ${PAYLOADS} payloads over ${STORM_MS / 1000} s`,
   );
+  let pin: CorePin | undefined;
+  if (PIN) {
+    const p = pinCores();
+    if (typeof p === 'string') console.log(`STORM_PIN: ${p}; going on without it`);
+    else {
+      pin = p;
+      console.log(
+        `STORM_PIN=1, an experiment: the engine's main thread and the sender on CPU 0, every other thread of this run on CPU ${p.rest}`,
+      );
+    }
+  }
+  /** With STORM_PIN=1, the engine's main thread and the sender (or relay) get the first core. */
+  const pinFirst = async (app: CliProcess, sender: { pid: number }) => {
+    await pin?.first(app.proc.pid!);
+    await pin?.first(sender.pid, true);
+  };
   try {
     // 1. Straight to the webhook.
     if (PHASES.includes('direct')) {
@@ -280,6 +302,7 @@ async function main(): Promise<void> {
         ),
       );
       const sender = startSender();
+      await pinFirst(app, sender);
       await sender.load(bodies);
       const t0 = Date.now();
       const r = await storm(
@@ -316,6 +339,7 @@ async function main(): Promise<void> {
       const app = await serve(tempDir('storm-am-'));
       const page = await chromium.context.newPage();
       const sender = startSender();
+      await pinFirst(app, sender);
       const relay = await sender.proxy(app.url);
       // For tracing the two hops from outside (e.g. tcpdump on loopback): Alertmanager → relay → engine.
       console.log(`\nthrough Alertmanager: engine ${app.url}, relay ${relay}`);
@@ -355,6 +379,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await pin?.stop();
     await chromium.close();
     await fakes.stop();
   }
