@@ -8,16 +8,19 @@
  * it prints the engine's RSS and how much of it is JavaScript heap (Node's diagnostic report), the C
  * allocator's arenas and code paged in (`/proc/PID/smaps`: harness.ts residentByKind; with
  * SOAK_MALLOC_INFO=1 also how much of the allocator's memory is in use and how much it keeps freed:
- * malloc-info.c), open file descriptors, webhook latency, the engine's own share of it (Server-Timing),
- * the host's floor (a trivial HTTP round trip to another process, a second after each payload:
- * harness.ts startEcho) and how far analysis lags. At the end it checks the targets: RSS growth
- * ≤ 10 % (from minute 3, after warm-up, to the last minute), no file-descriptor growth, and no slowdown
- * (last minute's p50 within 1.5× of minute 3's, plus a millisecond) of the engine's share and of the
- * round trip above the host's floor.
+ * malloc-info.c; with SOAK_LIVE_HEAPS=1 what the heaps hold right after a full garbage collection:
+ * live-heaps.ts, which pauses each thread for it once a minute, shrinks the young generations with it
+ * and holds the inspector's sockets open: for where memory goes, not for the targets), open file
+ * descriptors, webhook latency, the engine's own share of it (Server-Timing), the host's floor (a
+ * trivial HTTP round trip to another process, a second after each payload: harness.ts startEcho) and
+ * how far analysis lags. At the end it checks the targets: RSS growth ≤ 10 % (from minute 3, after
+ * warm-up, to the last minute), no file-descriptor growth, and no slowdown (last minute's p50 within 1.5×
+ * of minute 3's, plus a millisecond) of the engine's share and of the round trip above the host's floor.
  */
 import { loadScenario } from '../fixtures/scenarios/index.ts';
 import { tempDir } from '../helpers/engine.ts';
 import { amPayload } from '../helpers/payload.ts';
+import { freePort } from '../helpers/ports.ts';
 import {
   engineStatus,
   heapsOf,
@@ -35,6 +38,7 @@ import {
   startEcho,
   startFakes,
 } from './harness.ts';
+import { inspectFlag, liveHeaps } from './live-heaps.ts';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const EVERY_MS = 2_000;
@@ -50,6 +54,9 @@ interface Minute {
   /** Of the heaps: what objects use (live, or garbage not collected yet), and the young generations. */
   heapsUsedMb: number;
   heapsYoungMb: number;
+  /** With SOAK_LIVE_HEAPS=1, what the heaps hold after a full collection: main thread, workers. */
+  liveMainMb: number;
+  liveWorkersMb: number;
   /** Of the RSS: the C allocator's arenas (and how far they reach), and code paged in (harness.ts residentByKind). */
   arenasMb: number;
   arenaExtentMb: number;
@@ -76,15 +83,22 @@ const reports = tempDir('soak-reports-');
 const malloc = process.env.SOAK_MALLOC_INFO === '1' ? mallocInfoPreload(tempDir('soak-malloc-')) : undefined;
 if (typeof malloc === 'string') console.log(`SOAK_MALLOC_INFO: ${malloc}; going on without it`);
 const preload = typeof malloc === 'object' ? malloc : undefined;
-const app = await serveAgainst(fakes, tempDir('soak-'), reportFlags(reports), preload?.env);
+// SOAK_LIVE_HEAPS=1: the heaps' live size, through the engine's inspector on loopback (live-heaps.ts).
+const inspectPort = process.env.SOAK_LIVE_HEAPS === '1' ? await freePort() : undefined;
+const app = await serveAgainst(
+  fakes,
+  tempDir('soak-'),
+  [...reportFlags(reports), ...(inspectPort ? [inspectFlag(inspectPort)] : [])],
+  preload?.env,
+);
 console.log(
   `Oncall Scout soak — ${machine()}; ${MINUTES} min, ${PER_PAYLOAD} alerts every ${EVERY_MS / 1000} s`,
 );
 console.log(
-  '| minute | RSS MB | JS heaps MB (used; young) | malloc arenas MB (extent) | malloc in use / free MB | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
+  '| minute | RSS MB | JS heaps MB (used; young) | live heaps MB (main / workers) | malloc arenas MB (extent) | malloc in use / free MB | code MB | fds | webhook p50 | webhook p99 | engine share p50 | host floor p50 | analysis backlog |',
 );
 console.log(
-  '| -----: | -----: | -----------------------: | ------------------------: | ----------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
+  '| -----: | -----: | -----------------------: | -----------------------------: | ------------------------: | ----------------------: | ------: | --: | ----------: | ----------: | ---------------: | -------------: | ---------------: |',
 );
 
 const minutes: Minute[] = [];
@@ -123,6 +137,7 @@ try {
     }
     const mem = processMemory(app.proc.pid!);
     const heaps = await heapsOf(app.proc.pid!, reports);
+    const live = inspectPort ? await liveHeaps(inspectPort) : undefined;
     const kinds = residentByKind(app.proc.pid!);
     const arenas = preload ? mallocInUse(preload.file) : undefined;
     const q = (await engineStatus(app.url)).queue;
@@ -132,6 +147,8 @@ try {
       heapsMb: heaps ? heaps.mainMb + heaps.workersMb : Number.NaN,
       heapsUsedMb: heaps?.usedMb ?? Number.NaN,
       heapsYoungMb: heaps?.youngMb ?? Number.NaN,
+      liveMainMb: live?.mainMb ?? Number.NaN,
+      liveWorkersMb: live?.workersMb ?? Number.NaN,
       arenasMb: kinds?.arenasMb ?? Number.NaN,
       arenaExtentMb: kinds?.arenaExtentMb ?? Number.NaN,
       codeMb: kinds?.codeMb ?? Number.NaN,
@@ -146,7 +163,7 @@ try {
     };
     minutes.push(row);
     console.log(
-      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} (${row.heapsUsedMb.toFixed(0)}; ${row.heapsYoungMb.toFixed(0)}) | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${preload ? `${row.mallocInUseMb.toFixed(0)} / ${row.mallocFreeMb.toFixed(0)}` : '–'} | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
+      `| ${m} | ${row.rssMb.toFixed(0)} | ${row.heapsMb.toFixed(0)} (${row.heapsUsedMb.toFixed(0)}; ${row.heapsYoungMb.toFixed(0)}) | ${inspectPort ? `${row.liveMainMb.toFixed(1)} / ${row.liveWorkersMb.toFixed(1)}` : '–'} | ${row.arenasMb.toFixed(0)} (${row.arenaExtentMb.toFixed(0)}) | ${preload ? `${row.mallocInUseMb.toFixed(0)} / ${row.mallocFreeMb.toFixed(0)}` : '–'} | ${row.codeMb.toFixed(0)} | ${row.fds} | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.engineP50.toFixed(1)} ms | ${row.floorP50.toFixed(1)} ms | ${row.backlog} |`,
     );
   }
 } finally {
@@ -167,6 +184,11 @@ console.log(
 console.log(
   `  of which the JavaScript heaps ${base.heapsMb.toFixed(0)} → ${last.heapsMb.toFixed(0)} MB (used ${base.heapsUsedMb.toFixed(0)} → ${last.heapsUsedMb.toFixed(0)} MB, young generations ${base.heapsYoungMb.toFixed(0)} → ${last.heapsYoungMb.toFixed(0)} MB), the rest ${(base.rssMb - base.heapsMb).toFixed(0)} → ${(last.rssMb - last.heapsMb).toFixed(0)} MB`,
 );
+if (inspectPort) {
+  console.log(
+    `  what the heaps hold after a full collection: main thread ${base.liveMainMb.toFixed(1)} → ${last.liveMainMb.toFixed(1)} MB, the analysis worker ${base.liveWorkersMb.toFixed(1)} → ${last.liveWorkersMb.toFixed(1)} MB`,
+  );
+}
 console.log(
   `  malloc arenas ${base.arenasMb.toFixed(0)} → ${last.arenasMb.toFixed(0)} MB (reaching ${base.arenaExtentMb.toFixed(0)} → ${last.arenaExtentMb.toFixed(0)} MB), code ${base.codeMb.toFixed(0)} → ${last.codeMb.toFixed(0)} MB`,
 );
