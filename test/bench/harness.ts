@@ -85,6 +85,7 @@ export function serveAgainst(
 }
 
 export interface Sender {
+  /** The sender's process (STORM_PIN gives it the engine's core). */
   pid: number;
   /** Hands the payload texts over, to be posted by index. */
   load(bodies: string[]): Promise<void>;

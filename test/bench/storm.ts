@@ -59,7 +59,6 @@ const STORM_MS = Number(process.env.STORM_SECONDS ?? 60) * 1000;
 const DRAIN_LIMIT_MS = Number(process.env.STORM_DRAIN_MINUTES ?? 20) * 60_000;
 const PHASES = (process.env.STORM_PHASES ?? 'direct,alertmanager').split(',');
 const s = loadScenario(STORM_SCENARIO);
-// STORM_PIN=1: an experiment (pin-cores.ts) — the engine's main thread and the sender get a core of their own.
 const PIN = process.env.STORM_PIN === '1';
 
 const pct = percentile;
