@@ -14,7 +14,7 @@ import { TEST_TOKEN, tempDir } from '../helpers/engine.ts';
 
 export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
-const mb = (bytes: number) => bytes / 1024 / 1024;
+export const mb = (bytes: number) => bytes / 1024 / 1024;
 
 export interface Fakes {
   kubeconfig: string;

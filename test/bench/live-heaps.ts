@@ -10,6 +10,7 @@
  * memory, not latency, at that moment.
  */
 import WebSocket from 'ws';
+import { mb } from './harness.ts';
 
 /** The Node flag that opens the engine's inspector on 127.0.0.1:`port`. */
 export function inspectFlag(port: number): string {
@@ -27,10 +28,11 @@ interface Reply {
   result?: Record<string, unknown>;
   error?: { message: string };
   method?: string;
-  params?: { sessionId?: string; message?: string; workerInfo?: { title: string } };
+  params?: { sessionId?: string; message?: string };
 }
 
-const mb = (bytes: number) => bytes / 1024 / 1024;
+/** The main thread's session; a worker's is the sessionId the NodeWorker domain gave it. */
+const MAIN = 'main';
 
 /**
  * Collects every thread's garbage and measures what is left. Undefined (with the reason on stderr)
@@ -69,7 +71,7 @@ async function measure(ws: WebSocket): Promise<LiveHeaps> {
   };
   ws.on('message', (data) => {
     const r = JSON.parse(String(data)) as Reply;
-    if (r.id !== undefined) settle(`main:${r.id}`, r);
+    if (r.id !== undefined) settle(`${MAIN}:${r.id}`, r);
     else if (r.method === 'NodeWorker.attachedToWorker' && r.params?.sessionId)
       workers.push(r.params.sessionId);
     else if (r.method === 'NodeWorker.receivedMessageFromWorker' && r.params?.message) {
@@ -81,37 +83,34 @@ async function measure(ws: WebSocket): Promise<LiveHeaps> {
     new Promise<Record<string, unknown>>((resolve, reject) =>
       waiting.set(key, (r) => (r.error ? reject(new Error(r.error.message)) : resolve(r.result ?? {}))),
     );
-  const call = (method: string, params: object = {}) => {
+  /** Sends a command to a thread's session: a worker's goes wrapped in a message to the main session. */
+  const call = (session: string, method: string, params: object = {}) => {
     const id = nextId++;
-    const answer = reply(`main:${id}`);
-    ws.send(JSON.stringify({ id, method, params }));
-    return answer;
-  };
-  const callWorker = (sessionId: string, method: string) => {
-    const id = nextId++;
-    const answer = reply(`${sessionId}:${id}`);
-    const message = JSON.stringify({ id, method, params: {} });
+    const answer = reply(`${session}:${id}`);
+    const message = JSON.stringify({ id, method, params });
     ws.send(
-      JSON.stringify({
-        id: nextId++,
-        method: 'NodeWorker.sendMessageToWorker',
-        params: { sessionId, message },
-      }),
+      session === MAIN
+        ? message
+        : JSON.stringify({
+            id: nextId++,
+            method: 'NodeWorker.sendMessageToWorker',
+            params: { sessionId: session, message },
+          }),
     );
     return answer;
   };
-  const usedAfterGc = async (send: (method: string) => Promise<Record<string, unknown>>) => {
-    await send('HeapProfiler.enable');
-    await send('HeapProfiler.collectGarbage');
-    return Number((await send('Runtime.getHeapUsage')).usedSize);
+  const usedAfterGc = async (session: string) => {
+    await call(session, 'HeapProfiler.enable');
+    await call(session, 'HeapProfiler.collectGarbage');
+    return Number((await call(session, 'Runtime.getHeapUsage')).usedSize);
   };
 
   // Attaching reports each running worker before the call returns.
-  await call('NodeWorker.enable', { waitForDebuggerOnStart: false });
-  const main = await usedAfterGc((m) => call(m));
+  await call(MAIN, 'NodeWorker.enable', { waitForDebuggerOnStart: false });
+  const main = await usedAfterGc(MAIN);
   let workersBytes = 0;
-  for (const sessionId of workers) workersBytes += await usedAfterGc((m) => callWorker(sessionId, m));
-  await call('NodeWorker.disable');
+  for (const session of workers) workersBytes += await usedAfterGc(session);
+  await call(MAIN, 'NodeWorker.disable');
   return { mainMb: mb(main), workersMb: mb(workersBytes) };
 }
 
